@@ -1,0 +1,1 @@
+"""Prediction models behind one contract (see ``aviator.models.base``)."""

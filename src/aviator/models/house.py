@@ -1,0 +1,18 @@
+"""The game's own odds: P(M >= x) = c/x. Every other model is measured against it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aviator.curve import FloatArray, house_survival
+from aviator.models.base import Model
+
+
+class HouseModel(Model):
+    """The baseline: the published distribution, whatever came before."""
+
+    name = "house"
+    description = "The game's published odds P(M >= x) = RTP/x; the baseline every model is scored against."
+
+    def predict(self, history: FloatArray) -> tuple[FloatArray, dict[str, Any]]:
+        return house_survival(self.params.rtp), {"rtp": self.params.rtp}

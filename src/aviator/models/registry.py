@@ -1,0 +1,46 @@
+"""The registered models, by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aviator.models.base import Model, ModelParams
+from aviator.models.house import HouseModel
+
+MODEL_CLASSES: dict[str, type[Model]] = {
+    cls.name: cls
+    for cls in (
+        HouseModel,
+    )
+}
+
+
+class UnknownModelError(KeyError):
+    """A model name that is not registered; the message lists the known ones."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+    def __str__(self) -> str:
+        return f"unknown model {self.name!r}; known models: {', '.join(known_models())}"
+
+
+def known_models() -> list[str]:
+    return list(MODEL_CLASSES)
+
+
+def create_model(name: str, params: ModelParams | None = None) -> Model:
+    try:
+        cls = MODEL_CLASSES[name]
+    except KeyError:
+        raise UnknownModelError(name) from None
+    return cls(params)
+
+
+def create_models(names: Iterable[str] | None = None, params: ModelParams | None = None) -> dict[str, Model]:
+    """Instances of the named models (all registered ones by default), house always first."""
+    wanted = list(names) if names is not None else known_models()
+    if "house" not in wanted:
+        wanted.insert(0, "house")
+    return {name: create_model(name, params) for name in wanted}
