@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     port: int = Field(8765, ge=1, le=65535, description="Port the server listens on.")
     database_url: str = Field(
         "sqlite:///data/aviator.db",
-        description="SQLAlchemy URL of the store (SQLite file by default, postgresql://... for several hosts).",
+        description="SQLAlchemy URL of the store (SQLite by default; postgresql://... for several hosts).",
     )
     redis_url: str | None = Field(None, description="redis://... puts the event bus on Redis pub/sub.")
     api_token: str | None = Field(None, description="When set, requests that change state must carry it.")

@@ -16,6 +16,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def round_key(source: str, round_id: str | None, timestamp: datetime, multiplier: float) -> str:
+    """A round's stable identity: source + round id, or source + timestamp + multiplier."""
+    if round_id:
+        return f"{source}:id:{round_id}"
+    return f"{source}:ts:{timestamp.isoformat()}:{multiplier:.2f}"
+
+
 class Fairness(BaseModel):
     """The provably-fair record of a round (revealed after it ends)."""
 
@@ -50,14 +57,11 @@ class Round(BaseModel):
     @field_validator("timestamp")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
     @property
     def key(self) -> str:
-        """Stable identity: source + round id, or source + timestamp + multiplier."""
-        if self.round_id:
-            return f"{self.source}:id:{self.round_id}"
-        return f"{self.source}:ts:{self.timestamp.isoformat()}:{self.multiplier:.2f}"
+        return round_key(self.source, self.round_id, self.timestamp, self.multiplier)
 
 
 class StoredRound(Round):

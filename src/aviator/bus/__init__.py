@@ -1,1 +1,18 @@
-"""bus"""
+"""The event bus: in-process by default, Redis pub/sub across processes and hosts."""
+
+from __future__ import annotations
+
+from aviator.bus.base import Bus
+from aviator.bus.memory import MemoryBus
+
+
+def create_bus(redis_url: str | None) -> Bus:
+    """The bus the settings ask for."""
+    if redis_url:
+        from aviator.bus.redis import RedisBus
+
+        return RedisBus(redis_url)
+    return MemoryBus()
+
+
+__all__ = ["Bus", "MemoryBus", "create_bus"]

@@ -24,6 +24,9 @@ from aviator.curve import GRID, FloatArray, clean_curve
 #: The most rounds of history any model is given at prediction time.
 HISTORY_WINDOW = 512
 
+#: Rounds of a start-up backlog replayed through ``learn_one`` by the default ``learn_many``.
+WARM_UP_LIMIT = 10_000
+
 DEFAULT_HEURISTIC_WEIGHTS: tuple[float, ...] = (0.25, 0.20, 0.20, 0.15, 0.10, 0.10)
 
 
@@ -60,6 +63,14 @@ class Model(ABC):
     def learn_one(self, multiplier: float) -> None:
         """See one finished round, after its forecast was scored."""
         self.rounds_seen += 1
+
+    def learn_many(self, series: FloatArray) -> None:
+        """Learn a backlog at start-up (oldest first). The default replays the last
+        ``WARM_UP_LIMIT`` rounds through ``learn_one``; models with a cheaper exact way override it."""
+        skipped = max(0, series.size - WARM_UP_LIMIT)
+        for value in series[skipped:]:
+            self.learn_one(float(value))
+        self.rounds_seen += skipped
 
     @abstractmethod
     def predict(self, history: FloatArray) -> tuple[FloatArray, dict[str, Any]]:

@@ -7,12 +7,7 @@ from collections.abc import Iterable
 from aviator.models.base import Model, ModelParams
 from aviator.models.house import HouseModel
 
-MODEL_CLASSES: dict[str, type[Model]] = {
-    cls.name: cls
-    for cls in (
-        HouseModel,
-    )
-}
+MODEL_CLASSES: dict[str, type[Model]] = {cls.name: cls for cls in (HouseModel,)}
 
 
 class UnknownModelError(KeyError):

@@ -1,1 +1,1 @@
-"""sources"""
+"""Sources of rounds: the built-in simulator (and, in ``aviator.files``, watched CSV files)."""

@@ -1,1 +1,1 @@
-"""store"""
+"""Storage: SQLAlchemy Core tables, Alembic migrations and the repository functions."""

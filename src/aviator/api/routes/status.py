@@ -1,0 +1,38 @@
+"""Health and status (with the auto-sync design's field names beside ours)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from aviator.api.deps import ServicesDep
+from aviator.api.routes.predict import design_prediction
+
+router = APIRouter(prefix="/api", tags=["status"])
+
+
+@router.get("/health", summary="Liveness: the process answers and the store is reachable")
+async def health(services: ServicesDep) -> dict[str, Any]:
+    return {"ok": True, "rounds": services.engine.rounds_seen}
+
+
+@router.get("/status", summary="What the server is doing: rounds, sources, models, training, system")
+async def get_status(services: ServicesDep) -> dict[str, Any]:
+    ours = services.status()
+    engine = services.engine
+    selected = services.runtime.model
+    forecast = engine.pending.get(selected)
+    line = next((item for item in engine.skill_lines() if item["model"] == selected), None)
+    return {
+        "model_trained": any(m.trained for m in engine.models.values() if m.batch)
+        or not any(m.batch for m in engine.models.values()),
+        "model_accuracy": line,
+        "current_prediction": design_prediction(services, forecast) if forecast else None,
+        "prediction_history": [],
+        "auto_train_enabled": services.runtime.auto_train,
+        "csv_file": None,
+        "csv_records": 0,
+        "latest_multiplier": ours["latest_multiplier"],
+        **ours,
+    }

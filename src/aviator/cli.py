@@ -1,0 +1,75 @@
+"""The ``aviator`` command: run the server, verify rounds, import files, backtest models."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+from rich.logging import RichHandler
+
+from aviator.cli_verify import verify_app
+from aviator.config import SettingsError, load_settings
+
+app = typer.Typer(
+    help="Aviator Predictor: live crash-game rounds, forecasts, and each model's measured skill.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(verify_app, name="verify")
+
+
+def setup_logging(level: str) -> None:
+    handler = RichHandler(show_path=False, rich_tracebacks=False)
+    logging.basicConfig(level=level, format="%(message)s", datefmt="[%X]", handlers=[handler], force=True)
+
+
+@app.command()
+def run(
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind (default AVIATOR_HOST, 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default AVIATOR_PORT, 8765).")] = None,
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Several simulated rounds a second (demos, tests).")
+    ] = False,
+    no_simulator: Annotated[
+        bool, typer.Option("--no-simulator", help="Do not start the built-in simulator.")
+    ] = False,
+) -> None:
+    """Start the server with the built-in provably-fair simulator feeding it."""
+    overrides: dict[str, object] = {}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    if fast:
+        overrides["sim_interval"] = 0.3
+    if no_simulator:
+        overrides["source"] = "none"
+    _serve(overrides)
+
+
+def _serve(overrides: dict[str, object]) -> None:
+    import uvicorn
+
+    from aviator.api.app import create_app
+
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    setup_logging(settings.log_level)
+    typer.echo(f"Aviator Predictor on http://{settings.host}:{settings.port}  (Ctrl-C stops it)")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except SettingsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,54 @@
+"""What a backtest returns: per model its mean scores, skill over house, verdict and calibration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aviator.evaluation.skill import Skill
+
+
+@dataclass
+class ModelResult:
+    """One model's backtest: forecasts scored, mean scores, skill over house and calibration rows."""
+
+    name: str
+    rounds: int
+    scores: dict[str, Any]
+    skill: Skill
+    calibration: list[dict[str, Any]]
+    #: Wall time of this model's walk-forward and scoring.
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rounds": self.rounds,
+            "scores": self.scores,
+            "skill": self.skill.mean,
+            "skill_ci": [self.skill.low, self.skill.high],
+            "skill_method": self.skill.method,
+            "verdict": self.skill.verdict,
+            "calibration": self.calibration,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class BacktestReport:
+    """The whole backtest: rounds in the series, the settings used, the models scored and skipped."""
+
+    rounds: int
+    settings: dict[str, Any]
+    models: dict[str, ModelResult] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rounds": self.rounds,
+            "settings": self.settings,
+            "models": {name: result.to_json() for name, result in self.models.items()},
+            "skipped": dict(self.skipped),
+        }
+
+    def calibration_tables(self) -> dict[str, list[dict[str, Any]]]:
+        return {name: result.calibration for name, result in self.models.items()}

@@ -1,0 +1,134 @@
+"""The live (prequential) record of every model: each forecast scored when its round arrives.
+
+Everything is a running sum, so recording a round costs O(1) and never scans the history. The running
+skill against house uses d = (model log score) - (house log score) per round, with a Welford running
+mean and variance: skill = mean(d) +/- 1.96 sd(d)/sqrt(n). Rounds are independent, so this is the
+Diebold-Mariano statistic with no autocorrelation lags.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from aviator.evaluation.calibration import CalibrationCounts
+from aviator.evaluation.scores import MEAN_KEYS, RoundScore, summarize
+from aviator.evaluation.skill import BASELINE, MIN_ROUNDS, Skill, baseline_skill, too_few, verdict, z_value
+
+STATE_VERSION = 1
+_METHOD = "running mean ± 1.96 sd/√n (Diebold-Mariano, no lags: rounds are independent)"
+_Z = z_value(0.95)
+
+
+class ModelTracker:
+    """Running scores, streaks, skill and calibration counts of one model."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.n = 0
+        self.sums: dict[str, float] = dict.fromkeys(MEAN_KEYS, 0.0)
+        self.streak = 0
+        self.best_streak = 0
+        # Welford running mean and sum of squared deviations of d.
+        self.d_mean = 0.0
+        self.d_m2 = 0.0
+        self.calibration = CalibrationCounts()
+
+    def record(self, score: RoundScore, house_log_score: float) -> None:
+        self.n += 1
+        values = score.as_dict()
+        for key in MEAN_KEYS:
+            self.sums[key] += values[key]
+        self.streak = self.streak + 1 if score.hit else 0
+        self.best_streak = max(self.best_streak, self.streak)
+        d = score.log_score - house_log_score
+        delta = d - self.d_mean
+        self.d_mean += delta / self.n
+        self.d_m2 += delta * (d - self.d_mean)
+        self.calibration.add_one(score.probs, score.actual)
+
+    def skill(self) -> Skill:
+        if self.name == BASELINE:
+            return baseline_skill(self.n, _METHOD)
+        if self.n == 0:
+            return Skill(None, None, None, 0, too_few(0), _METHOD)
+        if self.n < MIN_ROUNDS:
+            return Skill(self.d_mean, None, None, self.n, too_few(self.n), _METHOD)
+        half = _Z * math.sqrt(self.d_m2 / (self.n - 1) / self.n)
+        low, high = self.d_mean - half, self.d_mean + half
+        return Skill(self.d_mean, low, high, self.n, verdict(low, high, self.n), _METHOD)
+
+    def summary(self) -> dict[str, Any]:
+        """Every figure, JSON-safe; None where nothing has been measured yet."""
+        return {
+            "model": self.name,
+            "rounds": self.n,
+            "scores": summarize(self.sums, self.n),
+            "streak": {"current": self.streak, "best": self.best_streak},
+            "skill": self.skill().as_dict(),
+            "calibration": self.calibration.table(),
+        }
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "sums": dict(self.sums),
+            "streak": self.streak,
+            "best_streak": self.best_streak,
+            "d_mean": self.d_mean,
+            "d_m2": self.d_m2,
+            "calibration": self.calibration.to_state(),
+        }
+
+    @classmethod
+    def from_state(cls, name: str, state: Mapping[str, Any]) -> ModelTracker:
+        tracker = cls(name)
+        tracker.n = int(state["n"])
+        tracker.sums.update({key: float(value) for key, value in state["sums"].items()})
+        tracker.streak = int(state["streak"])
+        tracker.best_streak = int(state["best_streak"])
+        tracker.d_mean = float(state["d_mean"])
+        tracker.d_m2 = float(state["d_m2"])
+        tracker.calibration = CalibrationCounts.from_state(state["calibration"])
+        return tracker
+
+
+class Tracker:
+    """The live record of all models, fed by the engine one scored round at a time."""
+
+    def __init__(self) -> None:
+        self.models: dict[str, ModelTracker] = {}
+
+    def record(self, model: str, score: RoundScore, house_log_score: float) -> None:
+        """Add one scored forecast of ``model``; ``house_log_score`` is house's on the same round."""
+        tracker = self.models.get(model)
+        if tracker is None:
+            tracker = self.models[model] = ModelTracker(model)
+        tracker.record(score, house_log_score)
+
+    def summary(self, model: str) -> dict[str, Any]:
+        """The figures of one model (all None / zero for a model not scored yet)."""
+        tracker = self.models.get(model)
+        return (tracker or ModelTracker(model)).summary()
+
+    def summaries(self) -> dict[str, dict[str, Any]]:
+        return {name: tracker.summary() for name, tracker in self.models.items()}
+
+    def reset(self) -> None:
+        self.models.clear()
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "version": STATE_VERSION,
+            "models": {name: tracker.to_state() for name, tracker in self.models.items()},
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> Tracker:
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(f"tracker state version {state.get('version')!r}; expected {STATE_VERSION}")
+        tracker = cls()
+        for name, model_state in state["models"].items():
+            tracker.models[name] = ModelTracker.from_state(name, model_state)
+        return tracker

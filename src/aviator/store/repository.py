@@ -1,0 +1,339 @@
+"""Repository functions over the tables. Synchronous: async callers run them in a thread."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, Insert, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from aviator.curve import FloatArray
+from aviator.domain import Fairness, Round, StoredRound
+from aviator.store import tables as t
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What became of a batch: the rounds stored (with their seq), and how many were already there."""
+
+    stored: list[StoredRound]
+    duplicates: int
+
+
+@dataclass(frozen=True)
+class FileOffset:
+    """How far a watched file has been read: its identity, the byte offset and the rows taken."""
+
+    path: str
+    identity: str
+    offset: int
+    rows: int
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    return _aware(value).astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class Store:
+    """All reads and writes of the store go through here."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    # -- rounds ---------------------------------------------------------------------------------
+    def _insert_ignoring_duplicates(self, table: Any, index: list[str]) -> Insert:
+        if self.dialect == "postgresql":
+            return postgresql.insert(table).on_conflict_do_nothing(index_elements=index)
+        if self.dialect == "sqlite":
+            return sqlite.insert(table).on_conflict_do_nothing(index_elements=index)
+        return insert(table)
+
+    def add_rounds(self, rounds: Sequence[Round]) -> AddResult:
+        """Store new rounds in order; a round whose key is already stored (or repeated) is a duplicate."""
+        seen: set[str] = set()
+        rows: list[dict[str, Any]] = []
+        unique: list[tuple[str, Round]] = []
+        now = _now()
+        for item in rounds:
+            key = item.key
+            if key in seen:
+                continue
+            seen.add(key)
+            unique.append((key, item))
+            fair = item.fairness
+            rows.append(
+                {
+                    "key": key,
+                    "source": item.source,
+                    "round_id": item.round_id,
+                    "multiplier": item.multiplier,
+                    "ts": item.timestamp,
+                    "server_seed": fair.server_seed if fair else None,
+                    "server_hash": fair.server_hash if fair else None,
+                    "client_seeds": json.dumps(list(fair.client_seeds)) if fair else None,
+                    "combined_hash": fair.combined_hash if fair else None,
+                    "ingested_at": now,
+                }
+            )
+        if not rows:
+            return AddResult([], len(rounds))
+        statement = self._insert_ignoring_duplicates(t.rounds, ["key"]).returning(
+            t.rounds.c.seq, t.rounds.c.key
+        )
+        with self.engine.begin() as conn:
+            inserted = conn.execute(statement, rows).all()
+        seq_by_key = {key: seq for seq, key in inserted}
+        stored = [
+            StoredRound.model_construct(seq=seq_by_key[key], **dict(item))
+            for key, item in unique
+            if key in seq_by_key
+        ]
+        stored.sort(key=lambda r: r.seq)
+        return AddResult(stored, len(rounds) - len(stored))
+
+    def bulk_add(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Fast path for imports: store plain row dicts (columns of ``rounds`` without ``seq`` and
+        ``ingested_at``); returns how many were new. Rows must already be validated."""
+        if not rows:
+            return 0
+        now = _now()
+        if self.dialect == "sqlite":
+            return self._bulk_add_sqlite(rows, now)
+        payload = [{**row, "ingested_at": now} for row in rows]
+        statement = self._insert_ignoring_duplicates(t.rounds, ["key"])
+        with self.engine.begin() as conn:
+            before = conn.execute(select(func.count()).select_from(t.rounds)).scalar_one()
+            conn.execute(statement, payload)
+            after = conn.execute(select(func.count()).select_from(t.rounds)).scalar_one()
+        return int(after - before)
+
+    _BULK_COLUMNS = (
+        "key", "source", "round_id", "multiplier", "ts",
+        "server_seed", "server_hash", "client_seeds", "combined_hash",
+    )  # fmt: skip
+
+    def _bulk_add_sqlite(self, rows: Sequence[Mapping[str, Any]], now: datetime) -> int:
+        # The DBAPI's executemany is several times faster than going through SQLAlchemy; timestamps
+        # are written in the text form SQLAlchemy's SQLite DateTime reads back (UTC).
+        stamp = _sqlite_datetime(now)
+        columns = ", ".join(self._BULK_COLUMNS)
+        sql = f"INSERT OR IGNORE INTO rounds ({columns}, ingested_at) VALUES ({'?, ' * 9}?)"
+        values = [
+            (
+                row["key"],
+                row["source"],
+                row.get("round_id"),
+                row["multiplier"],
+                _sqlite_datetime(row["ts"]),
+                row.get("server_seed"),
+                row.get("server_hash"),
+                row.get("client_seeds"),
+                row.get("combined_hash"),
+                stamp,
+            )  # fmt: skip
+            for row in rows
+        ]
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            before = raw.total_changes
+            cursor.executemany(sql, values)
+            raw.commit()
+            return int(raw.total_changes - before)
+        finally:
+            raw.close()
+
+    @staticmethod
+    def _to_round(row: Any) -> StoredRound:
+        fairness = None
+        if row.server_seed is not None and row.combined_hash is not None:
+            fairness = Fairness(
+                server_seed=row.server_seed,
+                server_hash=row.server_hash or "",
+                client_seeds=tuple(json.loads(row.client_seeds or "[]")),
+                combined_hash=row.combined_hash,
+            )
+        return StoredRound(
+            seq=row.seq,
+            source=row.source,
+            round_id=row.round_id,
+            multiplier=row.multiplier,
+            timestamp=_aware(row.ts),
+            fairness=fairness,
+        )
+
+    def recent_rounds(self, limit: int = 50, before_seq: int | None = None) -> list[StoredRound]:
+        """Newest first; ``before_seq`` pages further back."""
+        query = select(t.rounds).order_by(t.rounds.c.seq.desc()).limit(limit)
+        if before_seq is not None:
+            query = query.where(t.rounds.c.seq < before_seq)
+        with self.engine.connect() as conn:
+            return [self._to_round(row) for row in conn.execute(query)]
+
+    def rounds_after(self, seq: int, limit: int = 1000) -> list[StoredRound]:
+        """Rounds with a larger seq, oldest first."""
+        query = select(t.rounds).where(t.rounds.c.seq > seq).order_by(t.rounds.c.seq).limit(limit)
+        with self.engine.connect() as conn:
+            return [self._to_round(row) for row in conn.execute(query)]
+
+    def get_round(self, seq: int) -> StoredRound | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.rounds).where(t.rounds.c.seq == seq)).first()
+        return self._to_round(row) if row else None
+
+    def multipliers(self, up_to_seq: int | None = None, last: int | None = None) -> FloatArray:
+        """The multiplier series, oldest first (optionally only up to a seq, or only the last N)."""
+        query = select(t.rounds.c.multiplier).order_by(t.rounds.c.seq.desc())
+        if up_to_seq is not None:
+            query = query.where(t.rounds.c.seq <= up_to_seq)
+        if last is not None:
+            query = query.limit(last)
+        with self.engine.connect() as conn:
+            values = conn.execute(query).scalars().all()
+        return np.asarray(values[::-1], dtype=np.float64)
+
+    def count_rounds(self, after_seq: int | None = None) -> int:
+        query = select(func.count()).select_from(t.rounds)
+        if after_seq is not None:
+            query = query.where(t.rounds.c.seq > after_seq)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def last_seq(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.coalesce(func.max(t.rounds.c.seq), 0))).scalar_one())
+
+    def source_round_ids(self, source: str, last: int = 1) -> list[str]:
+        """The round ids of the latest rounds of one source, newest first."""
+        query = (
+            select(t.rounds.c.round_id)
+            .where(t.rounds.c.source == source)
+            .order_by(t.rounds.c.seq.desc())
+            .limit(last)
+        )
+        with self.engine.connect() as conn:
+            return [value for value in conn.execute(query).scalars() if value is not None]
+
+    def round_statistics(self) -> dict[str, float | int | None]:
+        """Count, mean, std, min, max and median of every stored multiplier."""
+        series = self.multipliers()
+        if series.size == 0:
+            return {"count": 0, "mean": None, "std": None, "min": None, "max": None, "median": None}
+        return {
+            "count": int(series.size),
+            "mean": float(series.mean()),
+            "std": float(series.std()),
+            "min": float(series.min()),
+            "max": float(series.max()),
+            "median": float(np.median(series)),
+        }
+
+    # -- predictions ----------------------------------------------------------------------------
+    def add_predictions(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Scored predictions (one row per model and round); a repeat of (model, round) is ignored."""
+        if not rows:
+            return
+        statement = self._insert_ignoring_duplicates(t.predictions, ["model", "round_seq"])
+        with self.engine.begin() as conn:
+            conn.execute(statement, [dict(row) for row in rows])
+
+    def recent_predictions(self, limit: int = 100, model: str | None = None) -> list[dict[str, Any]]:
+        query = select(t.predictions).order_by(t.predictions.c.id.desc()).limit(limit)
+        if model is not None:
+            query = query.where(t.predictions.c.model == model)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            {
+                **{k: v for k, v in row.items() if k not in ("thresholds", "scores", "made_at")},
+                "made_at": _aware(row["made_at"]).isoformat(),
+                "thresholds": json.loads(row["thresholds"]),
+                "scores": json.loads(row["scores"]),
+            }
+            for row in rows
+        ]
+
+    # -- small JSON state -----------------------------------------------------------------------
+    def get_state(self, key: str) -> Any:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(t.state.c.value).where(t.state.c.key == key)).scalar()
+        return None if value is None else json.loads(value)
+
+    def set_state(self, key: str, value: Any) -> None:
+        encoded = json.dumps(value)
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(t.state).where(t.state.c.key == key).values(value=encoded, updated_at=_now())
+            ).rowcount
+            if not changed:
+                conn.execute(insert(t.state).values(key=key, value=encoded, updated_at=_now()))
+
+    # -- watched files --------------------------------------------------------------------------
+    def get_offset(self, path: str) -> FileOffset | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.file_offsets).where(t.file_offsets.c.path == path)).first()
+        return FileOffset(row.path, row.identity, row.offset, row.rows) if row else None
+
+    def set_offset(self, offset: FileOffset) -> None:
+        values = {"identity": offset.identity, "offset": offset.offset, "rows": offset.rows}
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(t.file_offsets)
+                .where(t.file_offsets.c.path == offset.path)
+                .values(**values, updated_at=_now())
+            ).rowcount
+            if not changed:
+                conn.execute(insert(t.file_offsets).values(path=offset.path, **values, updated_at=_now()))
+
+    def offsets(self) -> list[FileOffset]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.file_offsets)).all()
+        return [FileOffset(r.path, r.identity, r.offset, r.rows) for r in rows]
+
+    # -- metrics --------------------------------------------------------------------------------
+    def add_metrics(self, values: Mapping[str, float], ts: datetime | None = None) -> None:
+        stamp = ts or _now()
+        rows = [{"ts": stamp, "name": name, "value": float(v)} for name, v in values.items()]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(insert(t.metrics), rows)
+
+    def recent_metrics(self, names: Iterable[str] | None = None, limit: int = 500) -> list[dict[str, Any]]:
+        query = select(t.metrics).order_by(t.metrics.c.id.desc()).limit(limit)
+        if names is not None:
+            query = query.where(t.metrics.c.name.in_(list(names)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [{"ts": _aware(r.ts).isoformat(), "name": r.name, "value": r.value} for r in rows]
+
+    def database_size(self) -> int | None:
+        """Bytes used by the database, where the backend can tell."""
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
+                size = conn.exec_driver_sql("PRAGMA page_size").scalar_one()
+                return int(pages) * int(size)
+            if self.dialect == "postgresql":
+                return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one())
+        return None
+
+    # -- reset ----------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget the session: rounds, predictions, state and metrics (file offsets stay)."""
+        with self.engine.begin() as conn:
+            for table in (t.predictions, t.rounds, t.state, t.metrics):
+                conn.execute(delete(table))
