@@ -2,68 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import importlib
 import json
-import sys
-import types
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-import pytest
 import typer
 from typer.testing import CliRunner
 
 from aviator.cli_backtest import backtest
 
 SAMPLE = Path(__file__).parent / "data" / "aviator_sample_2000.csv"
-
-
-@dataclass(frozen=True)
-class _Row:
-    line: int
-    timestamp: datetime
-    multiplier: float
-    round_id: str | None = None
-
-
-@dataclass(frozen=True)
-class _Error:
-    file: str
-    line: int
-    reason: str
-    text: str
-
-
-@dataclass
-class _Result:
-    rows: list[_Row]
-    errors: list[_Error]
-
-
-def _fallback_read_file(path: Path) -> _Result:
-    """Plain ``timestamp,multiplier`` CSV, for as long as aviator.files.parse does not exist."""
-    result = _Result([], [])
-    with path.open(newline="", encoding="utf-8") as handle:
-        for line, record in enumerate(csv.reader(handle), start=1):
-            if line == 1:
-                continue
-            try:
-                result.rows.append(_Row(line, datetime.fromisoformat(record[0]), float(record[1])))
-            except (ValueError, IndexError) as error:
-                result.errors.append(_Error(str(path), line, str(error), ",".join(record)))
-    return result
-
-
-@pytest.fixture(autouse=True)
-def _reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    try:
-        importlib.import_module("aviator.files.parse")
-    except ModuleNotFoundError:
-        fake = types.ModuleType("aviator.files.parse")
-        fake.read_file = _fallback_read_file  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "aviator.files.parse", fake)
 
 
 def _app() -> typer.Typer:

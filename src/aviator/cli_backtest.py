@@ -6,12 +6,11 @@ the files hold no usable round, 2 for bad options (the message names the option)
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -23,43 +22,11 @@ from aviator.curve import THRESHOLDS, FloatArray
 from aviator.evaluation.backtest import run_backtest
 from aviator.evaluation.calibration import plot_calibration
 from aviator.evaluation.report import BacktestReport
+from aviator.files.parse import ParsedRow, RowError, read_file
 from aviator.models.registry import UnknownModelError
 
 #: Bad rows listed one by one; the rest are only counted.
 MAX_ERRORS_SHOWN = 20
-
-
-class _Row(Protocol):
-    @property
-    def line(self) -> int: ...
-    @property
-    def timestamp(self) -> datetime: ...
-    @property
-    def multiplier(self) -> float: ...
-    @property
-    def round_id(self) -> str | None: ...
-
-
-class _Error(Protocol):
-    @property
-    def file(self) -> str: ...
-    @property
-    def line(self) -> int: ...
-    @property
-    def reason(self) -> str: ...
-
-
-class _Parsed(Protocol):
-    @property
-    def rows(self) -> Sequence[_Row]: ...
-    @property
-    def errors(self) -> Sequence[_Error]: ...
-
-
-def _read_file(path: Path) -> _Parsed:
-    # aviator.files.parse.read_file(path) -> ParseResult (imported when used).
-    reader: Callable[[Path], _Parsed] = importlib.import_module("aviator.files.parse").read_file
-    return reader(path)
 
 
 def _aware(ts: datetime) -> datetime:
@@ -68,10 +35,10 @@ def _aware(ts: datetime) -> datetime:
 
 def load_series(files: Sequence[Path], console: Console) -> FloatArray:
     """The multipliers of all files in time order (stable), duplicates dropped; bad rows reported."""
-    rows: list[_Row] = []
-    errors: list[_Error] = []
+    rows: list[ParsedRow] = []
+    errors: list[RowError] = []
     for path in files:
-        parsed = _read_file(path)
+        parsed = read_file(path)
         rows.extend(parsed.rows)
         errors.extend(parsed.errors)
     for error in errors[:MAX_ERRORS_SHOWN]:

@@ -106,5 +106,5 @@ def test_state_round_trips_through_json_and_continues() -> None:
     assert json.dumps(restored.summaries()) == json.dumps(whole.summaries())
     restored.reset()
     assert restored.summaries() == {}
-    with pytest.raises(ValueError, match="version"):
-        Tracker.from_state({"version": 99, "models": {}})
+    assert Tracker.from_state({}).summaries() == {}
+    assert Tracker.from_state({"version": 99, "models": {"x": {}}}).summaries() == {}

@@ -8,6 +8,7 @@ Diebold-Mariano statistic with no autocorrelation lags.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from aviator.evaluation.calibration import CalibrationCounts
 from aviator.evaluation.scores import MEAN_KEYS, RoundScore, summarize
 from aviator.evaluation.skill import BASELINE, MIN_ROUNDS, Skill, baseline_skill, too_few, verdict, z_value
+
+logger = logging.getLogger(__name__)
 
 STATE_VERSION = 1
 _METHOD = "running mean ± 1.96 sd/√n (Diebold-Mariano, no lags: rounds are independent)"
@@ -126,9 +129,17 @@ class Tracker:
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> Tracker:
-        if state.get("version") != STATE_VERSION:
-            raise ValueError(f"tracker state version {state.get('version')!r}; expected {STATE_VERSION}")
+        """Restore ``to_state()``; an empty state, or one of another version, starts a fresh record."""
         tracker = cls()
+        if not state:
+            return tracker
+        if state.get("version") != STATE_VERSION:
+            logger.warning(
+                "tracker state version %r is not %d: the scores start afresh",
+                state.get("version"),
+                STATE_VERSION,
+            )
+            return tracker
         for name, model_state in state["models"].items():
             tracker.models[name] = ModelTracker.from_state(name, model_state)
         return tracker
