@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.logging import RichHandler
 
+from aviator.cli_backtest import backtest
+from aviator.cli_files import collect as collect_command
+from aviator.cli_files import import_files
 from aviator.cli_verify import verify_app
 from aviator.config import SettingsError, load_settings
 
@@ -18,6 +22,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(verify_app, name="verify")
+app.command("import")(import_files)
+app.command("collect")(collect_command)
+app.command("backtest")(backtest)
 
 
 def setup_logging(level: str) -> None:
@@ -27,26 +34,36 @@ def setup_logging(level: str) -> None:
 
 @app.command()
 def run(
-    host: Annotated[
-        str | None, typer.Option(help="Address to bind (default AVIATOR_HOST, 127.0.0.1).")
-    ] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default AVIATOR_PORT, 8765).")] = None,
-    fast: Annotated[
-        bool, typer.Option("--fast", help="Several simulated rounds a second (demos, tests).")
-    ] = False,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8765).")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="Several rounds a second (demos, tests).")] = False,
     no_simulator: Annotated[
-        bool, typer.Option("--no-simulator", help="Do not start the built-in simulator.")
+        bool, typer.Option("--no-simulator", help="Start no built-in simulator.")
     ] = False,
+    watch: Annotated[Path | None, typer.Option(help="Watch DIR for round CSV files (auto-sync).")] = None,
+    collect: Annotated[
+        Path | None, typer.Option(help="Run the collector as its own process writing into DIR; watch DIR.")
+    ] = None,
+    pattern: Annotated[str | None, typer.Option(help="Files to watch (aviator_payouts_*.csv).")] = None,
 ) -> None:
-    """Start the server with the built-in provably-fair simulator feeding it."""
+    """Start the server with the built-in provably-fair simulator feeding it.
+
+    With --watch or --collect the files are the feed and the in-process simulator stays off.
+    """
     overrides: dict[str, object] = {}
     if host is not None:
         overrides["host"] = host
     if port is not None:
         overrides["port"] = port
+    if watch is not None:
+        overrides["watch_dir"] = watch
+    if collect is not None:
+        overrides["collect_dir"] = collect
+    if pattern is not None:
+        overrides["watch_pattern"] = pattern
     if fast:
-        overrides["sim_interval"] = 0.3
-    if no_simulator:
+        overrides["sim_interval"] = overrides["collect_interval"] = 0.3
+    if no_simulator or watch is not None or collect is not None:
         overrides["source"] = "none"
     _serve(overrides)
 
@@ -73,3 +90,7 @@ def main() -> None:
     except SettingsError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     max_multiplier: float = Field(1_000_000.0, gt=1, description="Largest multiplier accepted by ingest.")
     watch_dir: Path | None = Field(None, description="Directory watched for round CSV files.")
     watch_pattern: str = Field("aviator_payouts_*.csv", description="File-name pattern the watcher reads.")
+    collect_dir: Path | None = Field(
+        None, description="Run the collector as its own process writing here, and watch this directory."
+    )
+    collect_interval: float = Field(4.0, gt=0, le=3600, description="Seconds between the collector's rounds.")
     auto_train: bool = Field(True, description="Retrain batch models by themselves as rounds arrive.")
     retrain_min_rounds: int = Field(30, ge=2, description="Rounds needed before the first training.")
     retrain_every: int = Field(5, ge=1, description="New rounds that trigger a retraining.")

@@ -7,21 +7,27 @@ import contextlib
 import logging
 import time
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any
 
 from aviator.bus import Bus, create_bus
 from aviator.config import Settings
 from aviator.engine import Engine
+from aviator.files.parse import ParsedRow, RowError, to_round
+from aviator.files.watcher import FileWatcher
 from aviator.ingest import Ingestor
 from aviator.logstream import BusLogHandler
 from aviator.runtime_settings import RuntimeSettings
 from aviator.sources.simulator import SOURCE_NAME, SimulatorSource
 from aviator.store.db import connect, migrate
 from aviator.store.repository import Store
+from aviator.supervisor import CollectorSupervisor
 
 logger = logging.getLogger(__name__)
 
 _RUNTIME_KEY = "runtime_settings"
+_ERRORS_LOGGED = 20
+_FILE_CHUNK = 5_000
 
 
 class Services:
@@ -37,6 +43,8 @@ class Services:
         self.engine = Engine(self.store, self.bus, self.runtime)
         self.ingestor = Ingestor(self.store, self.engine.wake, settings.max_multiplier)
         self.simulator: SimulatorSource | None = None
+        self.watcher: FileWatcher | None = None
+        self.collector: CollectorSupervisor | None = None
         self.log_handler: BusLogHandler | None = None
         self._tasks: list[asyncio.Task[Any]] = []
 
@@ -64,6 +72,7 @@ class Services:
         self.spawn(self.engine.run(), "engine")
         if self.settings.source == "simulator":
             await self.start_simulator()
+        self.start_auto_sync()
         logger.info("server ready: store %s, bus %s", self.store.dialect, self.bus.name)
 
     async def start_simulator(self) -> None:
@@ -74,6 +83,34 @@ class Services:
             self.ingestor.submit, self.settings.sim_interval, lambda: rtp, next_id
         )
         self.spawn(self.simulator.run(), "simulator")
+
+    def start_auto_sync(self) -> None:
+        """The collector process (``collect_dir``) and the watcher of its directory (or ``watch_dir``)."""
+        settings = self.settings
+        if settings.collect_dir is not None:
+            interval = ["--interval", str(settings.collect_interval)]
+            self.collector = CollectorSupervisor(settings.collect_dir, interval)
+            self.spawn(self.collector.run(), "collector")
+        directory = settings.watch_dir or settings.collect_dir
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+            self.watcher = FileWatcher(
+                directory,
+                settings.watch_pattern,
+                self.store,
+                self._deliver_file_rows,
+                max_multiplier=settings.max_multiplier,
+            )
+            self.spawn(self.watcher.run(), "watcher")
+            logger.info("auto-sync active: watching %s for %s", directory, settings.watch_pattern)
+
+    async def _deliver_file_rows(self, path: Path, rows: list[ParsedRow], errors: list[RowError]) -> None:
+        for error in errors[:_ERRORS_LOGGED]:
+            logger.warning("rejected %s", error)
+        if len(errors) > _ERRORS_LOGGED:
+            logger.warning("%d more rejected lines in %s", len(errors) - _ERRORS_LOGGED, path.name)
+        for start in range(0, len(rows), _FILE_CHUNK):
+            await self.ingestor.submit([to_round(row) for row in rows[start : start + _FILE_CHUNK]])
 
     async def update_runtime(self, runtime: RuntimeSettings) -> None:
         self.runtime = runtime
@@ -108,6 +145,9 @@ class Services:
             "bus": self.bus.status(),
             "ingest": self.ingestor.status(),
             "sources": {"simulator": self.simulator.status() if self.simulator else None},
+            "watcher": self.watcher.status() if self.watcher else None,
+            "collector": self.collector.status() if self.collector else None,
+            "auto_sync": self.watcher is not None,
         }
 
 

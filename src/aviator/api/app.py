@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from aviator import __version__
 from aviator.api import ws
-from aviator.api.routes import models, predict, rounds, session, status, verify
+from aviator.api.routes import compat, models, predict, rounds, session, status, verify
 from aviator.config import Settings, load_settings
 from aviator.services import Services
 
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         models.router,
         verify.router,
         session.router,
+        compat.router,
     ):
         app.include_router(router)
     app.include_router(ws.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter
@@ -23,16 +24,17 @@ async def get_status(services: ServicesDep) -> dict[str, Any]:
     engine = services.engine
     selected = services.runtime.model
     forecast = engine.pending.get(selected)
+    watcher = ours["watcher"]
     line = next((item for item in engine.skill_lines() if item["model"] == selected), None)
     return {
         "model_trained": any(m.trained for m in engine.models.values() if m.batch)
         or not any(m.batch for m in engine.models.values()),
         "model_accuracy": line,
         "current_prediction": design_prediction(services, forecast) if forecast else None,
-        "prediction_history": [],
+        "prediction_history": await asyncio.to_thread(services.store.recent_predictions, 20, selected),
         "auto_train_enabled": services.runtime.auto_train,
-        "csv_file": None,
-        "csv_records": 0,
+        "csv_file": watcher["last_file"] if watcher else None,
+        "csv_records": watcher["total_rows"] if watcher else 0,
         "latest_multiplier": ours["latest_multiplier"],
         **ours,
     }
