@@ -9,12 +9,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, Insert, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Insert, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from aviator.curve import FloatArray
 from aviator.domain import Fairness, Round, StoredRound
 from aviator.store import tables as t
+
+#: State keys that outlive a reset (the deployment's identity names its lease and bus channel).
+KEPT_STATE_KEYS = ("deployment",)
+#: PostgreSQL transaction lock taken by every round insert, so seq order is commit order: a reader
+#: that saw seq n can never later find a smaller seq committed (the engine reads by seq).
+_ROUNDS_LOCK = 7_165_001
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class Store:
             t.rounds.c.seq, t.rounds.c.key
         )
         with self.engine.begin() as conn:
+            self._lock_rounds(conn)
             inserted = conn.execute(statement, rows).all()
         seq_by_key = {key: seq for seq, key in inserted}
         stored = [
@@ -116,10 +123,15 @@ class Store:
         payload = [{**row, "ingested_at": now} for row in rows]
         statement = self._insert_ignoring_duplicates(t.rounds, ["key"])
         with self.engine.begin() as conn:
+            self._lock_rounds(conn)
             before = conn.execute(select(func.count()).select_from(t.rounds)).scalar_one()
             conn.execute(statement, payload)
             after = conn.execute(select(func.count()).select_from(t.rounds)).scalar_one()
         return int(after - before)
+
+    def _lock_rounds(self, conn: Connection) -> None:
+        if self.dialect == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ROUNDS_LOCK})
 
     _BULK_COLUMNS = (
         "key", "source", "round_id", "multiplier", "ts",
@@ -275,12 +287,29 @@ class Store:
 
     def set_state(self, key: str, value: Any) -> None:
         encoded = json.dumps(value)
+        values = {"key": key, "value": encoded, "updated_at": _now()}
         with self.engine.begin() as conn:
+            if self.dialect in ("postgresql", "sqlite"):
+                # An upsert: two processes setting a new key at once must not collide.
+                dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+                statement = dialect_insert(t.state).values(values)
+                statement = statement.on_conflict_do_update(
+                    index_elements=["key"], set_={"value": encoded, "updated_at": values["updated_at"]}
+                )
+                conn.execute(statement)
+                return
             changed = conn.execute(
                 update(t.state).where(t.state.c.key == key).values(value=encoded, updated_at=_now())
             ).rowcount
             if not changed:
-                conn.execute(insert(t.state).values(key=key, value=encoded, updated_at=_now()))
+                conn.execute(insert(t.state).values(values))
+
+    def setdefault_state(self, key: str, value: Any) -> Any:
+        """Store ``value`` under ``key`` unless a value is there already; return the stored one."""
+        statement = self._insert_ignoring_duplicates(t.state, ["key"])
+        with self.engine.begin() as conn:
+            conn.execute(statement, [{"key": key, "value": json.dumps(value), "updated_at": _now()}])
+        return self.get_state(key)
 
     # -- watched files --------------------------------------------------------------------------
     def get_offset(self, path: str) -> FileOffset | None:
@@ -320,6 +349,11 @@ class Store:
             rows = conn.execute(query).all()
         return [{"ts": _aware(r.ts).isoformat(), "name": r.name, "value": r.value} for r in rows]
 
+    def prune_metrics(self, older_than: datetime) -> int:
+        """Delete the metric rows older than ``older_than``; returns how many."""
+        with self.engine.begin() as conn:
+            return int(conn.execute(delete(t.metrics).where(t.metrics.c.ts < older_than)).rowcount)
+
     def database_size(self) -> int | None:
         """Bytes used by the database, where the backend can tell."""
         with self.engine.connect() as conn:
@@ -333,7 +367,10 @@ class Store:
 
     # -- reset ----------------------------------------------------------------------------------
     def reset(self) -> None:
-        """Forget the session: rounds, predictions, state and metrics (file offsets stay)."""
+        """Forget the session: rounds, predictions, state and metrics (file offsets and the
+        deployment's identity stay)."""
         with self.engine.begin() as conn:
-            for table in (t.predictions, t.rounds, t.state, t.metrics):
+            self._lock_rounds(conn)
+            for table in (t.predictions, t.rounds, t.metrics):
                 conn.execute(delete(table))
+            conn.execute(delete(t.state).where(t.state.c.key.not_in(KEPT_STATE_KEYS)))
