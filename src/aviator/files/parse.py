@@ -18,6 +18,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,13 @@ EPOCH_MS_FROM = 1e11
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TEXT_LIMIT = 200
 #: Longest value each optional column may hold (the store's column sizes).
-_MAX_LENGTH = {"round_id": 128, "server_seed": 128, "server_hash": 128, "client_seed": 128, "combined_hash": 256}
+_MAX_LENGTH = {
+    "round_id": 128,
+    "server_seed": 128,
+    "server_hash": 128,
+    "client_seed": 128,
+    "combined_hash": 256,
+}
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "timestamp": ("timestamp", "time", "date", "created_at", "datetime"),
@@ -113,7 +120,7 @@ def _split(text: str, delimiter: str) -> list[str]:
 
 
 def _header_for(names: list[str], delimiter: str) -> Header | None:
-    position = {}
+    position: dict[str, int] = {}
     for index, name in enumerate(names):
         position.setdefault(name, index)
 
@@ -172,6 +179,11 @@ def _cut(text: str) -> str:
 def parse_multiplier(text: str, max_multiplier: float = DEFAULT_MAX_MULTIPLIER) -> float:
     """``2.61``, ``2.61x``, ``1,234.56X`` -> the value rounded to cents; ValueError says what is wrong."""
     value = text.strip()
+    if value.isascii() and value.replace(".", "", 1).isdigit():  # the usual "2.61": no checks needed
+        number = float(value)
+        if 1.0 <= number <= max_multiplier:
+            dot = value.find(".")
+            return number if dot < 0 or len(value) - dot <= 3 else round(number, 2)
     if value[-1:] in ("x", "X"):
         value = value[:-1].rstrip()
     if not value:
@@ -179,8 +191,7 @@ def parse_multiplier(text: str, max_multiplier: float = DEFAULT_MAX_MULTIPLIER) 
     if "," in value:
         if not _GROUPED.fullmatch(value):
             raise ValueError(
-                f"multiplier {_cut(text)!r} has a comma that is not a thousands separator "
-                "(decimals take '.')"
+                f"multiplier {_cut(text)!r} has a comma that is not a thousands separator (decimals take '.')"
             )
         value = value.replace(",", "")
     if value.lower() in _NOT_FINITE:
@@ -191,9 +202,9 @@ def parse_multiplier(text: str, max_multiplier: float = DEFAULT_MAX_MULTIPLIER) 
     if not math.isfinite(number):
         raise ValueError(f"multiplier {_cut(text)!r} is not finite")
     if number < 1.0:
-        raise ValueError(f"multiplier {number:g} is below 1.00, the smallest crash point")
+        raise ValueError(f"multiplier {number:.15g} is below 1.00, the smallest crash point")
     if number > max_multiplier:
-        raise ValueError(f"multiplier {number:g} is above the cap of {max_multiplier:g}")
+        raise ValueError(f"multiplier {number:.15g} is above the cap of {max_multiplier:.15g}")
     return round(number, 2)
 
 
@@ -203,13 +214,19 @@ def parse_timestamp(text: str) -> datetime:
     if not value:
         raise ValueError("empty timestamp")
     try:
-        if _EPOCH_TEXT.fullmatch(value):
-            number: float = float(value) if "." in value else int(value)
-            if number >= EPOCH_MS_FROM:
-                return _EPOCH + timedelta(milliseconds=number)
-            return _EPOCH + timedelta(seconds=number)
+        if value[4:5] != "-" and _EPOCH_TEXT.fullmatch(value):
+            number = Decimal(value)  # exact, so no float rounding moves the microseconds
+            scale = 1000 if number >= EPOCH_MS_FROM else 1_000_000
+            return _EPOCH + timedelta(microseconds=int((number * scale).to_integral_value()))
         stamp = datetime.fromisoformat(value)
-        return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+        if stamp.tzinfo is not None:
+            return stamp.astimezone(UTC)
+        if len(value) > 10:
+            try:  # parsing again with the offset is faster than replace(tzinfo=UTC)
+                return datetime.fromisoformat(value + "+00:00")
+            except ValueError:
+                pass
+        return stamp.replace(tzinfo=UTC)
     except (OverflowError, OSError):
         raise ValueError(f"timestamp {_cut(text)!r} is out of range") from None
     except ValueError:
@@ -305,6 +322,8 @@ class LineParser:
     def feed(self, text: str) -> ParsedRow | RowError | None:
         """The next line (its ending may be included); None for a blank line or the header."""
         self.line += 1
+        if self.line == 1:
+            text = text.lstrip("\ufeff")
         if not text.strip():
             return None
         if self.header is None:

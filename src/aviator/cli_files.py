@@ -1,0 +1,164 @@
+"""``aviator import FILE...`` and ``aviator collect --out DIR``: rounds from and into CSV files.
+
+``import`` exits with 0 when it ran (rejected lines are listed, not fatal), 2 for bad settings or
+options, 1 when a file cannot be read. ``collect`` stops cleanly on SIGINT/SIGTERM or after --rounds.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from aviator.config import Settings, SettingsError, load_settings
+from aviator.domain import Round
+from aviator.files.importer import DEFAULT_CHUNK_ROWS, ImportSummary
+from aviator.files.importer import import_files as run_import
+from aviator.files.writer import FEEDS, FeedOptions, PayoutsCsvWriter, collect_rounds
+from aviator.store.db import connect, migrate
+from aviator.store.repository import Store
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from error
+
+
+def _print_summary(summary: ImportSummary) -> None:
+    typer.echo(
+        f"Imported {summary.files} file(s) in {summary.seconds:.2f} s ({summary.rows_per_second:,.0f} rows/s)"
+    )
+    for label, value in (
+        ("read", summary.read),
+        ("stored", summary.stored),
+        ("duplicates", summary.duplicates),
+        ("rejected", summary.rejected),
+    ):
+        typer.echo(f"  {label:<11} {value}")
+    if summary.rejected:
+        shown = len(summary.errors)
+        typer.echo(f"Rejected lines (first {shown} of {summary.rejected}):")
+        for error in summary.errors:
+            typer.echo(f"  {error}")
+
+
+def import_files(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="CSV files of rounds.", exists=True, dir_okay=False, readable=True),
+    ],
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="Store URL (default: AVIATOR_DATABASE_URL)."),
+    ] = None,
+    source: Annotated[
+        str, typer.Option(help="Source name stored with each round; part of its duplicate key.")
+    ] = "csv",
+    chunk_rows: Annotated[int, typer.Option(min=1, help="Rows per store transaction.")] = DEFAULT_CHUNK_ROWS,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+) -> None:
+    """Import round files (timestamp + multiplier, optional seeds) into the store."""
+    if not 1 <= len(source) <= 64:
+        raise typer.BadParameter("must be 1 to 64 characters", param_hint="'--source'")
+    settings = _settings()
+    engine = connect(database_url or settings.database_url)
+    try:
+        migrate(engine)
+        store = Store(engine)
+        total = sum(path.stat().st_size for path in files)
+        with Progress(
+            TextColumn("importing"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            disable=not progress,
+        ) as bar:
+            task = bar.add_task("import", total=total)
+            summary = run_import(
+                files,
+                store,
+                source=source,
+                max_multiplier=settings.max_multiplier,
+                chunk_rows=chunk_rows,
+                progress=lambda done: bar.advance(task, done),
+            )
+    except OSError as error:
+        typer.echo(f"cannot read: {error}", err=True)
+        raise typer.Exit(1) from error
+    finally:
+        engine.dispose()
+    _print_summary(summary)
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set ``stop`` (main thread only) and the old handlers come back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def collect(
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for the aviator_payouts_*.csv files.", file_okay=False)
+    ],
+    source: Annotated[str, typer.Option(help=f"Where rounds come from: {', '.join(FEEDS)}.")] = "simulator",
+    interval: Annotated[float, typer.Option(min=0.0, help="Seconds between simulated rounds.")] = 4.0,
+    rounds: Annotated[
+        int | None, typer.Option(min=1, help="Stop after N rounds (default: until SIGINT/SIGTERM).")
+    ] = None,
+    rtp: Annotated[
+        float | None, typer.Option(min=0.5, max=1.0, help="Return to player (default: AVIATOR_RTP).")
+    ] = None,
+    fsync: Annotated[bool, typer.Option(help="fsync the file after every round.")] = False,
+) -> None:
+    """Write rounds as they happen to a new aviator_payouts_YYYYMMDD_HHMMSS.csv in --out."""
+    factory = FEEDS.get(source)
+    if factory is None:
+        raise typer.BadParameter(
+            f"unknown source {source!r}; one of: {', '.join(FEEDS)}", param_hint="'--source'"
+        )
+    feed = factory(FeedOptions(interval=interval, rtp=rtp if rtp is not None else _settings().rtp))
+    stop = threading.Event()
+    try:
+        with PayoutsCsvWriter(out, feed.with_fairness, fsync=fsync) as writer:
+            typer.echo(f"writing rounds to {writer.path}")
+
+            def show(round_: Round) -> None:
+                typer.echo(f"{round_.round_id}  {round_.multiplier:.2f}x")
+
+            with _stop_on_signals(stop):
+                written = collect_rounds(feed, writer, stop, rounds=rounds, on_round=show)
+    finally:
+        feed.close()
+    typer.echo(f"{written} round(s) written to {writer.path}")
