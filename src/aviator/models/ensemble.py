@@ -26,7 +26,7 @@ from sklearn.ensemble import (
     RandomForestRegressor,
 )
 from sklearn.linear_model import LogisticRegression, Ridge
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
 from aviator.curve import GRID, GRID_ARRAY, THRESHOLDS, FloatArray, house_survival
 from aviator.models.base import BatchModel, ModelParams
@@ -43,6 +43,14 @@ _P_CLIP = 1e-4
 MIN_TRAIN_ROUNDS = 30
 MIN_CALIBRATION_ROUNDS = 100
 HOLDOUT_FRACTION = 0.2
+_threadpools: list[Any] = []
+
+
+def _one_thread() -> Any:
+    """Limit BLAS/OpenMP to one thread: on a busy 2-core machine spinning OpenMP threads cost 5-10x."""
+    if not _threadpools:
+        _threadpools.append(ThreadpoolController())
+    return _threadpools[0].limit(limits=1)
 
 
 def curve_from_threshold_probs(probs: FloatArray, rtp: float) -> FloatArray:
@@ -85,6 +93,7 @@ class EnsembleState:
     #: Per threshold: Platt (slope, intercept) on the logit of the averaged probability, or None.
     platt: tuple[tuple[float, float] | None, ...]
     scores: dict[str, float] = field(default_factory=dict)
+    flat_forest: FlatForest | None = None
 
 
 def bins_of(values: FloatArray) -> npt.NDArray[np.intp]:
@@ -104,9 +113,63 @@ def _bin_probs(classes: FloatArray, proba: FloatArray) -> FloatArray:
     return full
 
 
+@dataclass(frozen=True)
+class FlatForest:
+    """The trees of a fitted forest as flat node arrays, for cheap one-row predictions.
+
+    Uses the documented ``tree_`` attributes; gives the numbers of ``forest.predict`` (trees compare
+    float32 features with their thresholds, and their outputs are summed in order, then averaged).
+    """
+
+    roots: npt.NDArray[np.intp]
+    left: npt.NDArray[np.intp]
+    right: npt.NDArray[np.intp]
+    feature: npt.NDArray[np.intp]
+    threshold: FloatArray
+    value: FloatArray
+    depth: int
+
+    @classmethod
+    def of(cls, forest: Any) -> FlatForest:
+        trees = [est.tree_ for est in forest.estimators_]
+        sizes = np.array([t.node_count for t in trees])
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+
+        def child(t: Any, links: FloatArray, offset: int) -> npt.NDArray[np.intp]:
+            own = np.arange(t.node_count) + offset  # leaves point to themselves
+            return np.asarray(np.where(links < 0, own, links + offset), dtype=np.intp)
+
+        return cls(
+            roots=offsets.astype(np.intp),
+            left=np.concatenate([child(t, t.children_left, o) for t, o in zip(trees, offsets, strict=True)]),
+            right=np.concatenate(
+                [child(t, t.children_right, o) for t, o in zip(trees, offsets, strict=True)]
+            ),
+            feature=np.concatenate([np.maximum(t.feature, 0) for t in trees]).astype(np.intp),
+            threshold=np.concatenate([t.threshold for t in trees]),
+            value=np.concatenate([t.value[:, :, 0] for t in trees]),
+            depth=max(int(t.max_depth) for t in trees),
+        )
+
+    def predict_one(self, x: FloatArray) -> FloatArray:
+        row = x.astype(np.float32).astype(np.float64)
+        node = self.roots
+        for _ in range(self.depth):
+            node = np.where(
+                row[self.feature[node]] <= self.threshold[node], self.left[node], self.right[node]
+            )
+        total = np.zeros(self.value.shape[1])
+        for v in self.value[node]:
+            total += v
+        return np.asarray(total / len(node), dtype=np.float64)
+
+
 def _heads(state: EnsembleState, x: FloatArray) -> tuple[FloatArray, FloatArray]:
     """(rows, 3) ln M predictions (forest, boosting, linear) and (rows, T) averaged P(M >= t)."""
-    forest = state.forest.predict(x).reshape(len(x), -1)
+    if len(x) == 1 and state.flat_forest is not None:
+        forest = state.flat_forest.predict_one(x[0])[None, :]
+    else:
+        forest = state.forest.predict(x).reshape(len(x), -1)
     xs = (x - state.center) / state.scale
     reg = np.column_stack(
         [forest[:, 0], state.boosted_reg.predict(x), xs @ state.linear_reg[0] + state.linear_reg[1]]
@@ -143,7 +206,7 @@ def _fit(x: FloatArray, y: FloatArray, values: FloatArray, rtp: float) -> Ensemb
         n_jobs=1,
         random_state=0,
     ).fit(x, np.column_stack([y, hit]))
-    boost = {"max_iter": 60, "learning_rate": 0.08, "max_leaf_nodes": 15, "min_samples_leaf": 40}
+    boost = {"max_iter": 40, "learning_rate": 0.1, "max_leaf_nodes": 15, "min_samples_leaf": 40}
     boosted_reg = HistGradientBoostingRegressor(**boost, early_stopping=False, random_state=0).fit(x, y)
     center = x.mean(axis=0)
     scale = np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
@@ -156,7 +219,9 @@ def _fit(x: FloatArray, y: FloatArray, values: FloatArray, rtp: float) -> Ensemb
     boosted_clf: Any = None
     linear_clf = (np.zeros((len(prior), x.shape[1])), np.log(prior))
     if len(np.unique(bins)) > 1:
-        boosted_clf = HistGradientBoostingClassifier(**boost, early_stopping=False, random_state=0).fit(x, bins)
+        boosted_clf = HistGradientBoostingClassifier(**boost, early_stopping=False, random_state=0).fit(
+            x, bins
+        )
         logistic = LogisticRegression(C=1.0, max_iter=1000).fit(xs, bins)
         coef = np.zeros((len(prior), x.shape[1]))
         intercept = np.full(len(prior), -np.inf)
@@ -211,7 +276,7 @@ class EnsembleModel(BatchModel):
         y = np.log(values[1:])
         hit = values[1:, None] >= _THRESHOLDS[None, :] - 1e-9
         split = min(len(x) - 1, int(round(len(x) * (1.0 - HOLDOUT_FRACTION))))
-        with threadpool_limits(limits=1):  # OpenMP threads spin badly when cores are busy
+        with _one_thread():
             state = _fit(x[:split], y[:split], values[1 : 1 + split], params.rtp)
             reg, probs = _heads(state, x[split:])
         point = np.exp(reg.mean(axis=1))
@@ -228,13 +293,14 @@ class EnsembleModel(BatchModel):
             "samples_tested": float(len(x) - split),
         }
         platt = _platt(probs, hit[split:])
-        return replace(state, platt=platt, scores=scores)
+        return replace(state, platt=platt, scores=scores, flat_forest=FlatForest.of(state.forest))
 
     def predict(self, history: FloatArray) -> tuple[FloatArray, dict[str, Any]]:
         state: EnsembleState | None = self.fitted
         if state is None:
             return house_survival(self.params.rtp), {"status": "not trained yet: the house curve"}
-        reg, probs = _heads(state, features_at(history)[None, :])
+        with _one_thread():
+            reg, probs = _heads(state, features_at(history)[None, :])
         calibrated = _calibrate(state, probs)
         details: dict[str, Any] = {
             "point": float(np.exp(reg[0].mean())),
@@ -256,6 +322,9 @@ class EnsembleModel(BatchModel):
         step = 8192
         for lo in range(start, stop, step):
             hi = min(lo + step, stop)
-            _, probs = _heads(state, feature_matrix(series, lo, hi))
-            rows[lo - start : hi - start] = curve_from_threshold_probs(_calibrate(state, probs), self.params.rtp)
+            with _one_thread():
+                _, probs = _heads(state, feature_matrix(series, lo, hi))
+            rows[lo - start : hi - start] = curve_from_threshold_probs(
+                _calibrate(state, probs), self.params.rtp
+            )
         return rows

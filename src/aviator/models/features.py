@@ -108,7 +108,8 @@ def masked_percentile(x: FloatArray, valid: BoolArray, q: float) -> FloatArray:
 def _since(hit: BoolArray) -> FloatArray:
     """Rounds since the last hit (0 = the last round hit), the window width if none."""
     reverse = hit[:, ::-1]
-    return np.where(reverse.any(axis=1), reverse.argmax(axis=1), hit.shape[1]).astype(np.float64)
+    since = np.where(reverse.any(axis=1), reverse.argmax(axis=1), hit.shape[1])
+    return np.asarray(since, dtype=np.float64)
 
 
 def _streak(x: FloatArray, valid: BoolArray) -> FloatArray:
@@ -118,7 +119,7 @@ def _streak(x: FloatArray, valid: BoolArray) -> FloatArray:
     same = (above == last) & valid
     reverse = same[:, ::-1]
     run = np.where(reverse.all(axis=1), x.shape[1], reverse.argmin(axis=1)).astype(np.float64)
-    return np.where(last[:, 0], run, -run)
+    return np.asarray(np.where(last[:, 0], run, -run), dtype=np.float64)
 
 
 def _tail(x: FloatArray, valid: BoolArray, k: int) -> tuple[FloatArray, BoolArray]:
@@ -174,7 +175,7 @@ def features_at(history: FloatArray) -> FloatArray:
     """The feature vector for the round after ``history`` (multipliers, oldest first). O(LOOKBACK)."""
     tail = np.log(np.asarray(history, dtype=np.float64)[-LOOKBACK:])
     rows = np.array([len(tail)], dtype=np.intp)
-    return features_from_windows(window_matrix(tail, LOOKBACK, rows))[0]
+    return np.asarray(features_from_windows(window_matrix(tail, LOOKBACK, rows))[0], dtype=np.float64)
 
 
 def feature_matrix(series: FloatArray, start: int = 0, stop: int | None = None) -> FloatArray:

@@ -108,8 +108,8 @@ class HeuristicModel(Model):
     def predict(self, history: FloatArray) -> tuple[FloatArray, dict[str, Any]]:
         width = self.params.window
         if len(history) < width:
-            details = {"status": f"warming up: needs {width} rounds, has {len(history)}", "window": width}
-            return house_survival(self.params.rtp), details
+            status = f"warming up: needs {width} rounds, has {len(history)}"
+            return house_survival(self.params.rtp), {"status": status, "window": width}
         x = np.log(np.asarray(history[-width:], dtype=np.float64))[None, :]
         factors = factor_predictions(x)
         point = combine(factors, self.params.heuristic_weights)

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aviator.models.base import Model, ModelParams
+from aviator.models.empirical import EmpiricalModel
+from aviator.models.ensemble import EnsembleModel
+from aviator.models.heuristic import HeuristicModel
 from aviator.models.house import HouseModel
+from aviator.models.online import OnlineModel
 
-MODEL_CLASSES: dict[str, type[Model]] = {cls.name: cls for cls in (HouseModel,)}
+MODEL_CLASSES: dict[str, type[Model]] = {
+    cls.name: cls for cls in (HouseModel, EmpiricalModel, HeuristicModel, EnsembleModel, OnlineModel)
+}
 
 
 class UnknownModelError(KeyError):
