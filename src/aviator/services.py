@@ -6,17 +6,25 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
-from aviator.bus import Bus, create_bus
+from aviator.bus import Bus, MemoryBus, create_bus
+from aviator.bus.redis import RedisBus
 from aviator.config import Settings
 from aviator.engine import Engine
+from aviator.evaluation.tracker import Tracker
+from aviator.events import encode_event
 from aviator.files.parse import ParsedRow, RowError, to_round
 from aviator.files.watcher import FileWatcher
 from aviator.ingest import Ingestor
+from aviator.leader import Lease, create_lease
 from aviator.logstream import BusLogHandler
+from aviator.models.base import ModelParams
+from aviator.models.registry import create_models
+from aviator.monitor import HubLike, Monitor, mark_process_dead
 from aviator.runtime_settings import RuntimeSettings
 from aviator.sources.simulator import SOURCE_NAME, SimulatorSource
 from aviator.store.db import connect, migrate
@@ -47,6 +55,24 @@ class Services:
         self.collector: CollectorSupervisor | None = None
         self.log_handler: BusLogHandler | None = None
         self._tasks: list[asyncio.Task[Any]] = []
+        # Scale-out: the lease decides whether this process runs the engine and the sources.
+        self.lease: Lease | None = None
+        self.hub: HubLike | None = None  # set by the app: the monitor counts its clients
+        self.monitor = Monitor(
+            self.store,
+            self.bus,
+            settings.metrics_interval,
+            predictions=lambda: self.engine.predictions_made,
+            rounds=lambda: self.engine.rounds_seen,
+            hub=lambda: self.hub,
+            leader=lambda: self.is_leader,
+        )
+        self._role_tasks: list[asyncio.Task[Any]] = []
+        self._engine_current = True  # False once the engine may be ahead of the store's saved state
+
+    @property
+    def is_leader(self) -> bool:
+        return self.lease is not None and self.lease.is_leader
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """A background task that logs its failure instead of dying silently."""
@@ -57,6 +83,11 @@ class Services:
 
     async def start(self) -> None:
         await asyncio.to_thread(migrate, self.db)
+        # Processes sharing this store share a deployment id: it names the lease and the channel.
+        deployment = await asyncio.to_thread(self.store.setdefault_state, "deployment", uuid.uuid4().hex[:12])
+        namespace = f"aviator:{deployment}"
+        if isinstance(self.bus, RedisBus):
+            self.bus.channel = f"{namespace}:events"
         await self.bus.connect()
         self.log_handler = BusLogHandler(self.bus, asyncio.get_running_loop())
         logging.getLogger("aviator").addHandler(self.log_handler)
@@ -69,11 +100,90 @@ class Services:
         self.engine.runtime = self.runtime
         await self.engine.start()
         self.engine.apply_settings(self.runtime)
-        self.spawn(self.engine.run(), "engine")
-        if self.settings.source == "simulator":
-            await self.start_simulator()
-        self.start_auto_sync()
-        logger.info("server ready: store %s, bus %s", self.store.dialect, self.bus.name)
+        self.lease = create_lease(self.settings.database_url, self.settings.redis_url, namespace)
+        await self.lease.step()
+        await self._on_lease(self.lease.is_leader)
+        self.spawn(self.lease.run(self._on_lease), "lease")
+        if self.lease.kind != "local":
+            self.spawn(self._sync_runtime(), "runtime-sync")
+        self.spawn(self.monitor.run(), "monitor")
+        logger.info(
+            "server ready: store %s, bus %s, lease %s (%s)",
+            self.store.dialect,
+            self.bus.name,
+            self.lease.kind,
+            "leader" if self.is_leader else "follower",
+        )
+
+    # -- leading and following ------------------------------------------------------------------
+    async def _on_lease(self, leader: bool) -> None:
+        """Lead (the engine and the sources run here) or follow, as the lease says."""
+        for task in self._role_tasks:
+            task.cancel()
+        for task in self._role_tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+            with contextlib.suppress(ValueError):
+                self._tasks.remove(task)
+        self._role_tasks = []
+        self.simulator = self.watcher = self.collector = None
+        first = len(self._tasks)
+        if leader:
+            if not self._engine_current:
+                await self._reload_engine()
+            self.spawn(self.engine.run(), "engine")
+            if self.settings.source == "simulator":
+                await self.start_simulator()
+            self.start_auto_sync()
+        else:
+            self._engine_current = False
+            self.spawn(self._follow(), "follower")
+        self._role_tasks = self._tasks[first:]
+
+    async def _reload_engine(self) -> None:
+        """Go on from where the store says the previous leader's engine stopped."""
+        await self._restore_runtime()
+        engine = self.engine
+        engine.models = create_models(
+            list(engine.models), ModelParams(rtp=self.runtime.rtp, window=self.runtime.window)
+        )
+        engine.tracker = Tracker()
+        engine.last_seq = engine.rounds_seen = 0
+        engine.last_round = None
+        await engine.start()
+        engine.apply_settings(self.runtime)
+        self._engine_current = True
+
+    async def _follow(self, poll_seconds: float = 1.0, batch: int = 500) -> None:
+        """Not the leader: keep this process's forecasts current from the store, writing nothing.
+        With a process-local bus this process's clients get their events from here."""
+        local = isinstance(self.bus, MemoryBus)
+        while True:
+            rounds = await asyncio.to_thread(self.store.rounds_after, self.engine.last_seq, batch)
+            for rnd in rounds:
+                self.engine.step(rnd)
+                if local:
+                    await self.bus.publish(encode_event("round", rnd))
+            if rounds and local:
+                await self.engine.publish_prediction()
+            if len(rounds) < batch:
+                await asyncio.sleep(poll_seconds)
+
+    async def _restore_runtime(self) -> None:
+        saved = await asyncio.to_thread(self.store.get_state, _RUNTIME_KEY)
+        if not saved:
+            return
+        with contextlib.suppress(ValueError):
+            runtime = RuntimeSettings.model_validate({**self.runtime.model_dump(), **saved})
+            if runtime.model in self.engine.models and runtime != self.runtime:
+                self.runtime = runtime
+                self.engine.apply_settings(runtime)
+
+    async def _sync_runtime(self, poll_seconds: float = 2.0) -> None:
+        """Settings changed through another process reach this one's engine."""
+        while True:
+            await asyncio.sleep(poll_seconds)
+            await self._restore_runtime()
 
     async def start_simulator(self) -> None:
         ids = await asyncio.to_thread(self.store.source_round_ids, SOURCE_NAME)
@@ -124,7 +234,12 @@ class Services:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
-        await self.engine.close()
+        self._role_tasks.clear()
+        if self.lease is None or self.lease.is_leader:
+            await self.engine.close()  # a follower must not overwrite the leader's saved state
+        if self.lease is not None:
+            await self.lease.release()
+        mark_process_dead()
         if self.log_handler is not None:
             logging.getLogger("aviator").removeHandler(self.log_handler)
         await self.bus.disconnect()
@@ -148,6 +263,9 @@ class Services:
             "watcher": self.watcher.status() if self.watcher else None,
             "collector": self.collector.status() if self.collector else None,
             "auto_sync": self.watcher is not None,
+            "leader": self.is_leader,
+            "lease": self.lease.status() if self.lease else None,
+            "system": self.monitor.latest,
         }
 
 

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from aviator import __version__
 from aviator.api import ws
-from aviator.api.routes import compat, models, predict, rounds, session, status, verify
+from aviator.api.routes import compat, metrics, models, predict, rounds, session, status, verify
 from aviator.config import Settings, load_settings
 from aviator.services import Services
 
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         services = Services(settings)
         app.state.services = services
         app.state.hub = ws.Hub()
+        services.hub = app.state.hub
         await services.start()
         pump = asyncio.create_task(app.state.hub.pump(services), name="ws-hub")
         try:
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         verify.router,
         session.router,
         compat.router,
+        metrics.router,
     ):
         app.include_router(router)
     app.include_router(ws.router)

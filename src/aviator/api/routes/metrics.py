@@ -1,0 +1,21 @@
+"""``GET /metrics``: Prometheus text format, merged over every worker with PROMETHEUS_MULTIPROC_DIR."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from aviator.api.deps import ServicesDep
+from aviator.monitor import render_metrics
+
+router = APIRouter(tags=["status"])
+
+
+@router.get("/metrics", summary="Prometheus metrics (text exposition format)")
+async def metrics(services: ServicesDep) -> Response:
+    services.monitor.refresh_gauges()
+    body = await asyncio.to_thread(render_metrics)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
