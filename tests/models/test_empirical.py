@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from aviator.curve import GRID, house_survival
-from aviator.models.empirical import PRIOR_ROUNDS, EmpiricalModel
+from aviator.models.empirical import PRIOR_ROUNDS, EmpiricalModel, bin_of
 
 
 def test_blend_rule_per_grid_point() -> None:
@@ -28,3 +28,12 @@ def test_converges_to_the_observed_frequencies() -> None:
     curve, _ = model.predict(np.array([]))
     assert curve[GRID.index(3.0)] > 0.99
     assert curve[GRID.index(5.0)] < 0.01
+
+
+def test_learn_one_bins_like_the_vectorized_binning() -> None:
+    values = np.array([1.0, 1.009, 1.01, 1.139, 1.14, 2.0, 999.99, 1000.0, 5e5])
+    model = EmpiricalModel()
+    for m in values:
+        model.learn_one(float(m))
+    np.testing.assert_array_equal(np.nonzero(model.counts)[0], np.unique(bin_of(values)))
+    assert model.counts[GRID.index(1.14)] == 1 and model.counts[-1] == 2

@@ -12,6 +12,7 @@ Counts are kept per grid bin (a round falls in the bin of the largest grid point
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from aviator.models.heuristic import clean_rows
 #: Pseudo-rounds of the house prior (k in the module docstring).
 PRIOR_ROUNDS = 200.0
 _EDGES = GRID_ARRAY - 1e-9
+_EDGE_LIST = [float(e) for e in _EDGES]
 _CHUNK = 32_768
 
 IntArray = npt.NDArray[np.int64]
@@ -56,7 +58,7 @@ class EmpiricalModel(Model):
         self.counts: IntArray = np.zeros(len(GRID), dtype=np.int64)
 
     def learn_one(self, multiplier: float) -> None:
-        self.counts[bin_of(np.array([multiplier]))[0]] += 1
+        self.counts[min(max(bisect_right(_EDGE_LIST, multiplier) - 1, 0), len(GRID) - 1)] += 1
         super().learn_one(multiplier)
 
     def predict(self, history: FloatArray) -> tuple[FloatArray, dict[str, Any]]:
