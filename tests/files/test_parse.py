@@ -102,7 +102,7 @@ def test_timestamps_come_back_in_utc(text: str, expected: datetime) -> None:
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("", "empty timestamp"),
+        ("", "missing timestamp"),
         ("yesterday", "is not a date/time"),
         ("2025-13-01 00:00:00", "is not a date/time"),
         ("9" * 20, "out of range"),
@@ -125,8 +125,8 @@ def test_multiplier_formats(text: str, value: float) -> None:
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("", "empty multiplier"),
-        ("x", "empty multiplier"),
+        ("", "missing multiplier"),
+        ("x", "missing multiplier"),
         ("abc", "is not a number"),
         ("1_000", "is not a number"),
         ("0.99", "below 1.00"),

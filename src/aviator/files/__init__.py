@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from aviator.files.importer import ImportSummary, import_files
 from aviator.files.parse import (
     Header,
     HeaderError,
@@ -21,14 +22,25 @@ from aviator.files.parse import (
     to_round,
     to_store_row,
 )
+from aviator.files.watcher import FileWatcher, OffsetStore
+from aviator.files.writer import FEEDS, FeedOptions, PayoutsCsvWriter, RoundFeed, collect_rounds
 
 __all__ = [
+    "FEEDS",
+    "FeedOptions",
+    "FileWatcher",
     "Header",
     "HeaderError",
+    "ImportSummary",
     "LineParser",
+    "OffsetStore",
     "ParseResult",
     "ParsedRow",
+    "PayoutsCsvWriter",
+    "RoundFeed",
     "RowError",
+    "collect_rounds",
+    "import_files",
     "parse_line",
     "read_file",
     "sniff_header",

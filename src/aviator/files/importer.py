@@ -89,7 +89,7 @@ def import_files(
             with path.open("rb") as handle:
                 for raw in handle:
                     pending += len(raw)
-                    item = parser.feed(raw.decode("utf-8", errors="replace"))
+                    item = parser.feed(raw.decode("utf-8", "replace"))
                     if item is None:
                         continue
                     summary.read += 1

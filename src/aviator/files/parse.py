@@ -187,7 +187,7 @@ def parse_multiplier(text: str, max_multiplier: float = DEFAULT_MAX_MULTIPLIER) 
     if value[-1:] in ("x", "X"):
         value = value[:-1].rstrip()
     if not value:
-        raise ValueError("empty multiplier")
+        raise ValueError("missing multiplier")
     if "," in value:
         if not _GROUPED.fullmatch(value):
             raise ValueError(
@@ -212,7 +212,7 @@ def parse_timestamp(text: str) -> datetime:
     """ISO 8601, ``YYYY-MM-DD HH:MM:SS`` or epoch s/ms -> an aware UTC datetime (naive means UTC)."""
     value = text.strip()
     if not value:
-        raise ValueError("empty timestamp")
+        raise ValueError("missing timestamp")
     try:
         if value[4:5] != "-" and _EPOCH_TEXT.fullmatch(value):
             number = Decimal(value)  # exact, so no float rounding moves the microseconds
@@ -275,14 +275,8 @@ def parse_line(
         reason = f"expected {len(header.names)} columns, found {len(fields)}"
         return RowError(file, line, reason, _cut(text))
     try:
-        stamp = fields[header.timestamp]
-        if not stamp.strip():
-            raise ValueError("missing timestamp")
-        payout = fields[header.multiplier]
-        if not payout.strip():
-            raise ValueError("missing multiplier")
-        timestamp = parse_timestamp(stamp)
-        multiplier = parse_multiplier(payout, max_multiplier)
+        timestamp = parse_timestamp(fields[header.timestamp])
+        multiplier = parse_multiplier(fields[header.multiplier], max_multiplier)
         if len(header.names) == 2:
             return ParsedRow(line, timestamp, multiplier)
         return ParsedRow(
@@ -346,7 +340,7 @@ def read_file(path: Path, *, max_multiplier: float = DEFAULT_MAX_MULTIPLIER) -> 
     result = ParseResult()
     with path.open("rb") as handle:
         for raw in handle:
-            item = parser.feed(raw.decode("utf-8", errors="replace"))
+            item = parser.feed(raw.decode("utf-8", "replace"))
             if isinstance(item, ParsedRow):
                 result.rows.append(item)
             elif item is not None:

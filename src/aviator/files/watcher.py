@@ -77,7 +77,7 @@ def _resume(handle: BinaryIO, stored: FileOffset, max_multiplier: float) -> _Tai
         if not raw:
             break
         consumed += len(raw)
-        parser.feed(raw.decode("utf-8", errors="replace"))
+        parser.feed(raw.decode("utf-8", "replace"))
     lines = parser.line
     remaining = stored.offset - consumed
     while remaining > 0:
@@ -124,7 +124,7 @@ def _read_step(
         parser.header_failed = base.header_failed
         step = _Step(base, more=len(data) >= limit, restarted=restarted)
         for raw in data[:end].split(b"\n")[:-1]:
-            item = parser.feed(raw.decode("utf-8", errors="replace"))
+            item = parser.feed(raw.decode("utf-8", "replace"))
             if isinstance(item, ParsedRow):
                 step.rows.append(item)
             elif item is not None:

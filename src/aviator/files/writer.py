@@ -110,6 +110,13 @@ class FeedOptions:
     interval: float = 4.0
     rtp: float = 0.97
     rng: random.Random | None = None
+    # For a feed that reads a game page (aviator.sources.browser.from_feed_options).
+    url: str | None = None
+    selector: str | None = None
+    frame: str | None = None
+    profile: Path | None = None
+    headed: bool = False
+    executable: str | None = None
 
 
 class RoundFeed(Protocol):
