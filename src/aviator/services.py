@@ -14,6 +14,7 @@ from typing import Any
 from aviator.bus import Bus, MemoryBus, create_bus
 from aviator.bus.redis import RedisBus
 from aviator.config import Settings
+from aviator.curve import FloatArray
 from aviator.engine import Engine
 from aviator.evaluation.tracker import Tracker
 from aviator.events import encode_event
@@ -30,6 +31,7 @@ from aviator.sources.simulator import SOURCE_NAME, SimulatorSource
 from aviator.store.db import connect, migrate
 from aviator.store.repository import Store
 from aviator.supervisor import CollectorSupervisor
+from aviator.trainer import RetrainPolicy, Trainer
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,10 @@ class Services:
             hub=lambda: self.hub,
             leader=lambda: self.is_leader,
         )
+        self.trainer = Trainer(
+            RetrainPolicy(settings.retrain_min_rounds, settings.retrain_every, settings.retrain_fraction)
+        )
+        self.engine.after_rounds.append(self.maybe_retrain)
         self._role_tasks: list[asyncio.Task[Any]] = []
         self._engine_current = True  # False once the engine may be ahead of the store's saved state
 
@@ -135,6 +141,7 @@ class Services:
             if self.settings.source == "simulator":
                 await self.start_simulator()
             self.start_auto_sync()
+            await self.maybe_retrain()
         else:
             self._engine_current = False
             self.spawn(self._follow(), "follower")
@@ -222,6 +229,18 @@ class Services:
         for start in range(0, len(rows), _FILE_CHUNK):
             await self.ingestor.submit([to_round(row) for row in rows[start : start + _FILE_CHUNK]])
 
+    # -- training -------------------------------------------------------------------------------
+    async def training_series(self) -> FloatArray:
+        """Every round the engine has processed, oldest first: never the round being forecast."""
+        return await asyncio.to_thread(self.store.multipliers, self.engine.last_seq)
+
+    async def maybe_retrain(self) -> None:
+        """Start the batch models' trainings that are due (on the leader, with auto-train on)."""
+        if self.runtime.auto_train and (self.lease is None or self.lease.is_leader):
+            await self.trainer.maybe_retrain(
+                self.engine.models, self.engine.rounds_seen, self.training_series
+            )
+
     async def update_runtime(self, runtime: RuntimeSettings) -> None:
         self.runtime = runtime
         self.engine.apply_settings(runtime)
@@ -237,6 +256,7 @@ class Services:
         self._role_tasks.clear()
         if self.lease is None or self.lease.is_leader:
             await self.engine.close()  # a follower must not overwrite the leader's saved state
+        await self.trainer.close()
         if self.lease is not None:
             await self.lease.release()
         mark_process_dead()
@@ -263,6 +283,7 @@ class Services:
             "watcher": self.watcher.status() if self.watcher else None,
             "collector": self.collector.status() if self.collector else None,
             "auto_sync": self.watcher is not None,
+            "trainer": self.trainer.status(),
             "leader": self.is_leader,
             "lease": self.lease.status() if self.lease else None,
             "system": self.monitor.latest,

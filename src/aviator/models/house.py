@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aviator.curve import FloatArray, house_survival
+import numpy as np
+
+from aviator.curve import FloatArray, clean_curve, house_survival
 from aviator.models.base import Model
 
 
@@ -16,3 +18,7 @@ class HouseModel(Model):
 
     def predict(self, history: FloatArray) -> tuple[FloatArray, dict[str, Any]]:
         return house_survival(self.params.rtp), {"rtp": self.params.rtp}
+
+    def predict_range(self, series: FloatArray, start: int, stop: int) -> FloatArray:
+        self.rounds_seen += stop - start
+        return np.repeat(clean_curve(house_survival(self.params.rtp))[None, :], stop - start, axis=0)

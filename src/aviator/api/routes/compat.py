@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, status
 
-from aviator.api.deps import ServicesDep
+from aviator.api.deps import ServicesDep, TokenDep
 
 router = APIRouter(prefix="/api", tags=["auto-sync"])
 
@@ -30,4 +30,55 @@ async def load_csv(services: ServicesDep) -> dict[str, Any]:
         ],
         "watcher": watcher,
         "skill": services.engine.skill_lines(),
+    }
+
+
+@router.post(
+    "/train",
+    summary="Train every batch model now; returns the held-out figures of the training",
+    dependencies=[TokenDep],
+)
+async def train(services: ServicesDep) -> dict[str, Any]:
+    engine = services.engine
+    batch = [model for model in engine.models.values() if model.batch]
+    if not batch:
+        raise HTTPException(status.HTTP_409_CONFLICT, "no batch model is registered: nothing to train")
+    needed = services.settings.retrain_min_rounds
+    if engine.rounds_seen < needed:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"training needs at least {needed} rounds; {engine.rounds_seen} have been processed",
+        )
+    reports = [await services.trainer.train_now(model, services.training_series) for model in batch]
+    failed = [r for r in reports if r.error]
+    first = reports[0]
+    scores = dict(first.scores)
+    accuracy = {
+        **scores,
+        "samples_trained": int(scores.get("samples_trained", 0)),
+        "samples_tested": int(scores.get("samples_tested", 0)),
+        "total_records": first.rounds,
+        "trained_at": first.finished_at.isoformat(),
+    }
+    message = (
+        "; ".join(f"{r.model} failed: {r.error}" for r in failed)
+        if failed
+        else f"trained {', '.join(r.model for r in reports)} on {first.rounds} rounds"
+    )
+    return {
+        "success": not failed,
+        "message": message,
+        "accuracy": accuracy,
+        "models": {
+            r.model: {
+                "rounds": r.rounds,
+                "seconds": r.seconds,
+                "scores": r.scores,
+                "error": r.error,
+                "trained_at": r.finished_at.isoformat(),
+            }
+            for r in reports
+        },
+        "note": "held-out figures of the last training; the live skill against house is in `skill`",
+        "skill": engine.skill_lines(),
     }
