@@ -99,7 +99,7 @@ def test_collect_writes_n_rounds_with_seeds_that_verify(tmp_path: Path) -> None:
 
 
 def test_collect_rejects_an_unknown_source(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["collect", "--out", str(tmp_path), "--source", "browser"])
+    result = runner.invoke(app, ["collect", "--out", str(tmp_path), "--source", "carrier-pigeon"])
     assert result.exit_code == 2
     assert "simulator" in result.output
     assert list(tmp_path.glob("*.csv")) == []
