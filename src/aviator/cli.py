@@ -13,6 +13,7 @@ from rich.logging import RichHandler
 from aviator.cli_backtest import backtest
 from aviator.cli_files import collect as collect_command
 from aviator.cli_files import import_files
+from aviator.cli_serve import serve
 from aviator.cli_verify import verify_app
 from aviator.config import SettingsError, load_settings
 
@@ -25,6 +26,7 @@ app.add_typer(verify_app, name="verify")
 app.command("import")(import_files)
 app.command("collect")(collect_command)
 app.command("backtest")(backtest)
+app.command("serve")(serve)
 
 
 def setup_logging(level: str) -> None:

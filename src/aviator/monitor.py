@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import time
 from collections.abc import Callable, Sized
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -32,21 +34,43 @@ KEEP = timedelta(hours=24)
 _PRUNE_EVERY = 3600.0
 _LAG_PROBE = 0.05
 
-# Prometheus metrics. With PROMETHEUS_MULTIPROC_DIR set, every worker writes its own values there
-# and GET /metrics merges them: gauges of one process carry a pid label ("liveall"), sums add up.
-CPU = Gauge("aviator_process_cpu_percent", "CPU use of the process.", multiprocess_mode="liveall")
-MEMORY = Gauge("aviator_process_memory_bytes", "Resident memory of the process.", multiprocess_mode="liveall")
-LOOP_LAG = Gauge(
-    "aviator_event_loop_lag_seconds",
-    "p99 event-loop lag over the last interval.",
-    multiprocess_mode="liveall",
-)
-CONNECTIONS = Gauge("aviator_ws_connections", "Open WebSocket connections.", multiprocess_mode="livesum")
-LEADER = Gauge("aviator_leader", "1 in the process that runs the engine.", multiprocess_mode="livesum")
-DB_SIZE = Gauge("aviator_database_size_bytes", "Size of the store.", multiprocess_mode="livemax")
-ROUNDS = Gauge("aviator_rounds", "Rounds the engine has learned.", multiprocess_mode="livemax")
-EVENTS = Counter("aviator_ws_events", "Bus events fanned out to WebSocket clients.")
-PREDICTIONS = Counter("aviator_predictions", "Forecasts made by the models.")
+
+@dataclass(frozen=True)
+class PromMetrics:
+    """The Prometheus metrics. With PROMETHEUS_MULTIPROC_DIR set, every worker writes its values
+    there and GET /metrics merges them: per-process gauges carry a pid label, sums add up."""
+
+    cpu: Gauge
+    memory: Gauge
+    loop_lag: Gauge
+    connections: Gauge
+    leader: Gauge
+    db_size: Gauge
+    rounds: Gauge
+    events: Counter
+    predictions: Counter
+
+
+@functools.cache
+def prom_metrics() -> PromMetrics:
+    """Created on first use, in the process that serves (not in the CLI that starts the workers)."""
+    return PromMetrics(
+        cpu=Gauge("aviator_process_cpu_percent", "CPU use of the process.", multiprocess_mode="liveall"),
+        memory=Gauge("aviator_process_memory_bytes", "Resident memory.", multiprocess_mode="liveall"),
+        loop_lag=Gauge(
+            "aviator_event_loop_lag_seconds",
+            "p99 event-loop lag of the last interval.",
+            multiprocess_mode="liveall",
+        ),
+        connections=Gauge(
+            "aviator_ws_connections", "Open WebSocket connections.", multiprocess_mode="livesum"
+        ),
+        leader=Gauge("aviator_leader", "1 in the process that runs the engine.", multiprocess_mode="livesum"),
+        db_size=Gauge("aviator_database_size_bytes", "Size of the store.", multiprocess_mode="livemax"),
+        rounds=Gauge("aviator_rounds", "Rounds the engine has learned.", multiprocess_mode="livemax"),
+        events=Counter("aviator_ws_events", "Bus events fanned out to WebSocket clients."),
+        predictions=Counter("aviator_predictions", "Forecasts made by the models."),
+    )
 
 
 class HubLike(Protocol):
@@ -175,21 +199,23 @@ class Monitor:
             "leader": self._leader(),
         }
         self.latest = sample
-        CPU.set(sample["cpu_percent"])
-        MEMORY.set(memory)
-        LOOP_LAG.set(lag_p99)
+        prom = prom_metrics()
+        prom.cpu.set(sample["cpu_percent"])
+        prom.memory.set(memory)
+        prom.loop_lag.set(lag_p99)
         if db_size is not None:
-            DB_SIZE.set(db_size)
-        EVENTS.inc(max(0, delivered - delivered_then))
-        PREDICTIONS.inc(max(0, predictions - predictions_then))
+            prom.db_size.set(db_size)
+        prom.events.inc(max(0, delivered - delivered_then))
+        prom.predictions.inc(max(0, predictions - predictions_then))
         self.refresh_gauges()
         return sample
 
     def refresh_gauges(self) -> None:
         """The gauges that are cheap to read now (called by GET /metrics as well)."""
-        CONNECTIONS.set(self._connections())
-        LEADER.set(1 if self._leader() else 0)
-        ROUNDS.set(self._rounds())
+        prom = prom_metrics()
+        prom.connections.set(self._connections())
+        prom.leader.set(1 if self._leader() else 0)
+        prom.rounds.set(self._rounds())
 
     def _persist(self, sample: dict[str, Any]) -> None:
         values = {
