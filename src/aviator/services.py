@@ -222,10 +222,9 @@ class Services:
             logger.info("auto-sync active: watching %s for %s", directory, settings.watch_pattern)
 
     async def _deliver_file_rows(self, path: Path, rows: list[ParsedRow], errors: list[RowError]) -> None:
-        for error in errors[:_ERRORS_LOGGED]:
+        # The watcher logs the count and the first rejected line; the next ones are listed here.
+        for error in errors[1:_ERRORS_LOGGED]:
             logger.warning("rejected %s", error)
-        if len(errors) > _ERRORS_LOGGED:
-            logger.warning("%d more rejected lines in %s", len(errors) - _ERRORS_LOGGED, path.name)
         for start in range(0, len(rows), _FILE_CHUNK):
             await self.ingestor.submit([to_round(row) for row in rows[start : start + _FILE_CHUNK]])
 
