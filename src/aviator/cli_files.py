@@ -6,7 +6,9 @@ options, 1 when a file cannot be read. ``collect`` stops cleanly on SIGINT/SIGTE
 
 from __future__ import annotations
 
+import logging
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -128,6 +130,27 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, old)
 
 
+@contextmanager
+def _log_to_stderr() -> Iterator[None]:
+    """The feeds' log lines on stderr while collecting (a supervisor shows the last one), unless
+    logging is already set up (then they go where it says)."""
+    if logging.getLogger().handlers:
+        yield
+        return
+    package = logging.getLogger("aviator")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    previous = package.level
+    package.addHandler(handler)
+    if package.getEffectiveLevel() > logging.INFO:
+        package.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        package.removeHandler(handler)
+        package.setLevel(previous)
+
+
 def collect(
     out: Annotated[
         Path, typer.Option("--out", help="Directory for the aviator_payouts_*.csv files.", file_okay=False)
@@ -141,6 +164,37 @@ def collect(
         float | None, typer.Option(min=0.5, max=1.0, help="Return to player (default: AVIATOR_RTP).")
     ] = None,
     fsync: Annotated[bool, typer.Option(help="fsync the file after every round.")] = False,
+    url: Annotated[
+        str | None, typer.Option(help="Browser source: the page showing the game (see docs/collect.md).")
+    ] = None,
+    selector: Annotated[
+        str | None,
+        typer.Option(help="Browser source: CSS selector of the history items (default: Spribe's bar)."),
+    ] = None,
+    frame: Annotated[
+        str | None,
+        typer.Option(
+            help="Browser source: CSS selector of the game's iframe, '' when the history is on the page "
+            "(default: an iframe whose src mentions aviator or spribe)."
+        ),
+    ] = None,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            help="Browser source: Chromium profile directory kept between runs (sign in once with --headed).",
+            file_okay=False,
+        ),
+    ] = None,
+    headed: Annotated[
+        bool, typer.Option("--headed", help="Browser source: show the browser window (to sign in).")
+    ] = False,
+    executable: Annotated[
+        str | None,
+        typer.Option(
+            help="Browser source: the Chromium to run (default: $AVIATOR_BROWSER_EXECUTABLE, else "
+            "/usr/bin/chromium)."
+        ),
+    ] = None,
 ) -> None:
     """Write rounds as they happen to a new aviator_payouts_YYYYMMDD_HHMMSS.csv in --out."""
     factory = FEEDS.get(source)
@@ -148,17 +202,35 @@ def collect(
         raise typer.BadParameter(
             f"unknown source {source!r}; one of: {', '.join(FEEDS)}", param_hint="'--source'"
         )
-    feed = factory(FeedOptions(interval=interval, rtp=rtp if rtp is not None else _settings().rtp))
-    stop = threading.Event()
-    try:
-        with PayoutsCsvWriter(out, feed.with_fairness, fsync=fsync) as writer:
-            typer.echo(f"writing rounds to {writer.path}")
+    options = FeedOptions(
+        interval=interval,
+        rtp=rtp if rtp is not None else _settings().rtp,
+        url=url,
+        selector=selector,
+        frame=frame,
+        profile=profile,
+        headed=headed,
+        executable=executable,
+    )
+    with _log_to_stderr():
+        try:
+            feed = factory(options)
+        except RuntimeError as error:  # a feed that cannot start (no browser, no --url...)
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
+        stop = threading.Event()
+        try:
+            with PayoutsCsvWriter(out, feed.with_fairness, fsync=fsync) as writer:
+                typer.echo(f"writing rounds to {writer.path}")
 
-            def show(round_: Round) -> None:
-                typer.echo(f"{round_.round_id}  {round_.multiplier:.2f}x")
+                def show(round_: Round) -> None:
+                    typer.echo(f"{round_.round_id}  {round_.multiplier:.2f}x")
 
-            with _stop_on_signals(stop):
-                written = collect_rounds(feed, writer, stop, rounds=rounds, on_round=show)
-    finally:
-        feed.close()
+                with _stop_on_signals(stop):
+                    written = collect_rounds(feed, writer, stop, rounds=rounds, on_round=show)
+        except RuntimeError as error:  # the feed gave up (its log says why)
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            feed.close()
     typer.echo(f"{written} round(s) written to {writer.path}")

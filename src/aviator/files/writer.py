@@ -164,8 +164,18 @@ class SimulatorFeed:
         return None
 
 
+def _browser_feed(options: FeedOptions) -> RoundFeed:
+    # Imported here: playwright and the browser feed are only loaded when asked for.
+    from aviator.sources.browser import from_feed_options
+
+    return from_feed_options(options)
+
+
 #: ``aviator collect --source NAME``: each name builds its feed from the options.
-FEEDS: dict[str, Callable[[FeedOptions], RoundFeed]] = {"simulator": SimulatorFeed}
+FEEDS: dict[str, Callable[[FeedOptions], RoundFeed]] = {
+    "simulator": SimulatorFeed,
+    "browser": _browser_feed,
+}
 
 
 def collect_rounds(
