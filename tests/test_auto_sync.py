@@ -110,3 +110,18 @@ def test_run_collect_starts_both_processes_and_sigterm_stops_both(tmp_path: Path
         not Path(f"/proc/{collector_pid}").exists()
         or "zombie" in Path(f"/proc/{collector_pid}/status").read_text()
     )
+
+
+def test_collector_arguments_follow_the_settings(tmp_path: Path) -> None:
+    from aviator.services import collector_arguments
+
+    settings = load_settings(
+        collect_dir=tmp_path,
+        collect_source="browser",
+        collect_url="http://127.0.0.1:9/game",
+        collect_frame="",
+        collect_interval=2.0,
+    )
+    assert collector_arguments(settings) == [
+        "--source", "browser", "--interval", "2.0", "--url", "http://127.0.0.1:9/game", "--frame", "",
+    ]  # fmt: skip

@@ -47,6 +47,10 @@ def run(
         Path | None, typer.Option(help="Run the collector as its own process writing into DIR; watch DIR.")
     ] = None,
     pattern: Annotated[str | None, typer.Option(help="Files to watch (aviator_payouts_*.csv).")] = None,
+    collect_source: Annotated[
+        str | None, typer.Option(help="What the collector reads: simulator or browser (see docs/collect.md).")
+    ] = None,
+    collect_url: Annotated[str | None, typer.Option(help="Browser collector: the game page's URL.")] = None,
 ) -> None:
     """Start the server with the built-in provably-fair simulator feeding it.
 
@@ -63,6 +67,10 @@ def run(
         overrides["collect_dir"] = collect
     if pattern is not None:
         overrides["watch_pattern"] = pattern
+    if collect_source is not None:
+        overrides["collect_source"] = collect_source
+    if collect_url is not None:
+        overrides["collect_url"] = collect_url
     if fast:
         overrides["sim_interval"] = overrides["collect_interval"] = 0.3
     if no_simulator or watch is not None or collect is not None:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
@@ -19,11 +19,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from aviator.curve import THRESHOLDS, FloatArray
-from aviator.evaluation.backtest import run_backtest
-from aviator.evaluation.calibration import plot_calibration
-from aviator.evaluation.report import BacktestReport
 from aviator.files.parse import ParsedRow, RowError, read_file
-from aviator.models.registry import UnknownModelError
+
+if TYPE_CHECKING:
+    from aviator.evaluation.report import BacktestReport
 
 #: Bad rows listed one by one; the rest are only counted.
 MAX_ERRORS_SHOWN = 20
@@ -136,6 +135,11 @@ def backtest(
     target: Annotated[float, typer.Option("--target", min=1.01, help="Cash-out target for hits.")] = 2.0,
 ) -> None:
     """Walk-forward backtest: every model scored against the house odds, with skill and a verdict."""
+    # Imported here: the models pull in scikit-learn, which other commands need not wait for.
+    from aviator.evaluation.backtest import run_backtest
+    from aviator.evaluation.calibration import plot_calibration
+    from aviator.models.registry import UnknownModelError
+
     console = Console()
     if not console.is_terminal:  # files and pipes get the whole table unwrapped
         console.width = max(console.width, 160)

@@ -39,6 +39,18 @@ class Settings(BaseSettings):
         None, description="Run the collector as its own process writing here, and watch this directory."
     )
     collect_interval: float = Field(4.0, gt=0, le=3600, description="Seconds between the collector's rounds.")
+    collect_source: Literal["simulator", "browser"] = Field(
+        "simulator",
+        description="What the collector process reads: the simulator, or a game page in a browser.",
+    )
+    collect_url: str | None = Field(None, description="Browser collector: the game page's URL.")
+    collect_selector: str | None = Field(
+        None, description="Browser collector: CSS selector of history items."
+    )
+    collect_frame: str | None = Field(
+        None, description="Browser collector: CSS selector of the game's iframe."
+    )
+    collect_profile: Path | None = Field(None, description="Browser collector: Chromium profile directory.")
     auto_train: bool = Field(True, description="Retrain batch models by themselves as rounds arrive.")
     retrain_min_rounds: int = Field(30, ge=2, description="Rounds needed before the first training.")
     retrain_every: int = Field(5, ge=1, description="New rounds that trigger a retraining.")

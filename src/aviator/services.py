@@ -205,8 +205,7 @@ class Services:
         """The collector process (``collect_dir``) and the watcher of its directory (or ``watch_dir``)."""
         settings = self.settings
         if settings.collect_dir is not None:
-            interval = ["--interval", str(settings.collect_interval)]
-            self.collector = CollectorSupervisor(settings.collect_dir, interval)
+            self.collector = CollectorSupervisor(settings.collect_dir, collector_arguments(settings))
             self.spawn(self.collector.run(), "collector")
         directory = settings.watch_dir or settings.collect_dir
         if directory is not None:
@@ -287,6 +286,21 @@ class Services:
             "lease": self.lease.status() if self.lease else None,
             "system": self.monitor.latest,
         }
+
+
+def collector_arguments(settings: Settings) -> list[str]:
+    """The ``aviator collect`` options that the settings name."""
+    arguments = ["--source", settings.collect_source, "--interval", str(settings.collect_interval)]
+    options = {
+        "--url": settings.collect_url,
+        "--selector": settings.collect_selector,
+        "--frame": settings.collect_frame,
+        "--profile": settings.collect_profile,
+    }
+    for option, value in options.items():
+        if value is not None:
+            arguments += [option, str(value)]
+    return arguments
 
 
 def _report_failure(task: asyncio.Task[Any]) -> None:
