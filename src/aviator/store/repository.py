@@ -46,6 +46,9 @@ def _now() -> datetime:
 
 
 def _sqlite_datetime(value: datetime) -> str:
+    """UTC as SQLAlchemy's SQLite DateTime stores it: 'YYYY-MM-DD HH:MM:SS[.ffffff]'."""
+    if value.tzinfo is UTC:  # the usual case, and the fast one
+        return value.isoformat(sep=" ")[:-6]
     return _aware(value).astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
