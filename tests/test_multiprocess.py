@@ -19,11 +19,11 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
 from websockets.asyncio.client import connect as ws_connect
 
+from aviator.cli import app
 from aviator.store.db import normalize_url
-
-pytestmark = [pytest.mark.services, pytest.mark.slow]
 
 PG_ENV, REDIS_ENV = "AVIATOR_TEST_DATABASE_URL", "AVIATOR_TEST_REDIS_URL"
 AVIATOR = Path(sys.executable).parent / "aviator"
@@ -44,6 +44,14 @@ def scratch_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_serve_refuses_several_workers_on_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVIATOR_DATABASE_URL", f"sqlite:///{tmp_path / 'one.db'}")
+    monkeypatch.setenv("AVIATOR_SOURCE", "none")
+    result = CliRunner().invoke(app, ["serve", "--workers", "2"])
+    assert result.exit_code == 2
+    assert "AVIATOR_DATABASE_URL=postgresql://" in result.output
 
 
 def _free_port() -> int:
@@ -110,6 +118,8 @@ def _common(a: list[int], b: list[int]) -> tuple[set[int], set[int]]:
     return {s for s in a if low <= s <= high}, {s for s in b if low <= s <= high}
 
 
+@pytest.mark.services
+@pytest.mark.slow
 def test_two_processes_share_rounds_and_survive_the_leaders_death(
     scratch_database: str, tmp_path: Path
 ) -> None:

@@ -60,8 +60,6 @@ def serve(
     except SettingsError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    if "source" not in settings.model_fields_set:
-        os.environ["AVIATOR_SOURCE"] = "none"  # the workers read their settings from the environment
     backend = normalize_url(settings.database_url).split(":", 1)[0]
     if workers > 1 and not backend.startswith("postgresql"):
         typer.echo(
@@ -72,6 +70,8 @@ def serve(
         raise typer.Exit(2)
     if workers > 1 and not settings.redis_url:
         typer.echo("note: without AVIATOR_REDIS_URL the workers that do not lead see new rounds within ~1 s")
+    if "source" not in settings.model_fields_set:
+        os.environ["AVIATOR_SOURCE"] = "none"  # the workers read their settings from the environment
     _prepare_multiproc_dir()
     bind_host = host or settings.host
     bind_port = port or settings.port
@@ -91,4 +91,7 @@ def serve(
         # A worker imports numpy, scipy and scikit-learn before it answers: on a busy machine that
         # takes longer than uvicorn's default 5 s, which would kill and restart it in a loop.
         timeout_worker_healthcheck=60,
+        # Every event goes to every client: compressing it once per client (permessage-deflate) was
+        # ~45% of the fan-out's CPU in benchmarks/bench_ws_load.py, for events of 0.5-3 KB.
+        ws_per_message_deflate=False,
     )

@@ -45,6 +45,14 @@ class Hub:
     def __init__(self) -> None:
         self.clients: set[Client] = set()
         self.delivered = 0
+        self._hello: tuple[int, str] | None = None
+
+    def hello(self, services: Services) -> str:
+        """The encoded ``hello``, built once for every client that connects before the next event
+        (a crowd arriving at once would otherwise rebuild the same 30 KB for each)."""
+        if self._hello is None or self._hello[0] != self.delivered:
+            self._hello = (self.delivered, encode_event("hello", hello_payload(services)))
+        return self._hello[1]
 
     async def pump(self, services: Services) -> None:
         async for message in services.bus.subscribe():
@@ -123,7 +131,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     await websocket.accept()
     may_change = token_ok(services.settings.api_token, websocket.query_params.get("token"))
     client = Client(websocket, services.settings.ws_queue_size, may_change)
-    client.offer(encode_event("hello", hello_payload(services)))
+    client.offer(hub.hello(services))
     hub.clients.add(client)
     sender = asyncio.create_task(_send_loop(client))
     try:
