@@ -1,0 +1,66 @@
+// The live prediction card: point forecast, confidence, expected return and the measured skill.
+import { $, fmtPct, fmtSigned, fmtTime, fmtX, isNum, setText, verdictKind } from "./util.js";
+
+/** The skill line of one model from a prediction event (or undefined). */
+export function skillLine(prediction, model) {
+  return (prediction?.skill || []).find((line) => line.model === model);
+}
+
+function renderSkill(line) {
+  const box = $("skill-box");
+  if (!line) {
+    box.dataset.verdict = "none";
+    setText("skill-value", "not measured yet");
+    setText("skill-ci", "");
+    setText("skill-verdict", "no scored forecasts for this model yet");
+    setText("skill-n", "");
+    return;
+  }
+  box.dataset.verdict = verdictKind(line.verdict);
+  const [low, high] = Array.isArray(line.skill_ci) ? line.skill_ci : [null, null];
+  if (isNum(line.skill)) {
+    setText("skill-value", `${fmtSigned(line.skill)} nats/round`);
+    setText(
+      "skill-ci",
+      isNum(low) && isNum(high)
+        ? `95% interval [${fmtSigned(low)}, ${fmtSigned(high)}]`
+        : "no interval yet: too few rounds scored",
+    );
+  } else {
+    setText("skill-value", "not measured yet");
+    setText("skill-ci", "");
+  }
+  setText("skill-verdict", line.verdict || "");
+  setText("skill-n", isNum(line.scored) ? `${line.scored.toLocaleString("en-US")} rounds scored` : "");
+}
+
+/** Render a prediction event's payload: {forecast, selected, rounds, skill}. */
+export function renderPrediction(prediction) {
+  const forecast = prediction?.forecast;
+  if (!forecast) return;
+  const line = skillLine(prediction, forecast.model);
+  setText("pred-meta", `after round #${forecast.seq} · made ${fmtTime(forecast.made_at)}`);
+  setText("pred-model", forecast.model);
+  const trained = $("pred-trained");
+  const isTrained = line ? line.trained : forecast.details?.trained;
+  if (typeof isTrained === "boolean") {
+    trained.hidden = false;
+    trained.textContent = isTrained ? "trained" : "not trained yet";
+  } else {
+    trained.hidden = true;
+  }
+  setText("pred-median", fmtX(forecast.median));
+  setText("pred-target-label", fmtX(forecast.target));
+  setText("pred-p-target", fmtPct(forecast.p_target));
+  $("pred-meter").style.width = isNum(forecast.p_target) ? `${(forecast.p_target * 100).toFixed(1)}%` : "0";
+  const er = forecast.expected_return;
+  setText(
+    "pred-er",
+    isNum(er) ? `${er.toFixed(3)} per 1 staked (${fmtSigned((er - 1) * 100, 1)}% on average)` : "—",
+  );
+  renderSkill(line);
+  const status = $("pred-status");
+  const note = forecast.details?.status;
+  status.hidden = typeof note !== "string" || !note;
+  status.textContent = typeof note === "string" ? note : "";
+}

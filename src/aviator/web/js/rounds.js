@@ -1,0 +1,117 @@
+// The rounds the page holds (bounded), the recent-rounds table and each simulated round's check.
+import { api, errorText } from "./api.js";
+import { renderCheck } from "./fairness.js";
+import { $, el, fmtTime, fmtX } from "./util.js";
+
+export const HELD_ROUNDS = 500;
+export const TABLE_ROWS = 50;
+
+/** The most recent rounds, in seq order, never more than HELD_ROUNDS. */
+export class RoundStore {
+  constructor() {
+    this.rounds = [];
+  }
+
+  get lastSeq() {
+    return this.rounds.length ? this.rounds[this.rounds.length - 1].seq : 0;
+  }
+
+  /** Add one round; false when it is not newer than what is held (a duplicate or stale). */
+  add(round) {
+    if (!round || typeof round.seq !== "number" || round.seq <= this.lastSeq) return false;
+    this.rounds.push(round);
+    if (this.rounds.length > HELD_ROUNDS) this.rounds.splice(0, this.rounds.length - HELD_ROUNDS);
+    return true;
+  }
+
+  replaceAll(rounds) {
+    this.rounds = [...rounds].sort((a, b) => a.seq - b.seq).slice(-HELD_ROUNDS);
+  }
+
+  clear() {
+    this.rounds = [];
+  }
+}
+
+const verifiable = (round) => round.source === "simulator" && round.fairness;
+
+function roundRow(r, target) {
+  return el(
+    "tr",
+    { "data-row": r.seq },
+    el("td", { class: "num muted" }, String(r.seq)),
+    el("td", { class: `num mult ${r.multiplier >= target ? "mult-hi" : "mult-lo"}` }, fmtX(r.multiplier)),
+    el("td", {}, r.source),
+    el("td", { class: "muted hide-narrow" }, fmtTime(r.timestamp)),
+    el(
+      "td",
+      {},
+      verifiable(r)
+        ? el(
+            "button",
+            {
+              type: "button",
+              class: "btn btn-small",
+              "data-seq": r.seq,
+              "aria-label": `Check the seeds of round ${r.seq}`,
+            },
+            "Verify",
+          )
+        : el("span", { class: "muted small" }, r.source === "simulator" ? "" : "no seeds"),
+    ),
+  );
+}
+
+let shownTarget = null;
+
+/**
+ * Show the newest TABLE_ROWS rounds, newest first. Rows already shown are kept (so a button being
+ * clicked or focused is not replaced); new ones are added on top and the oldest dropped.
+ */
+export function renderRoundsTable(rounds, target) {
+  const body = $("rounds-table").tBodies[0];
+  const newest = rounds.slice(-TABLE_ROWS).reverse();
+  const topSeq = body.firstElementChild ? Number(body.firstElementChild.dataset.row) : null;
+  const keep = topSeq !== null && shownTarget === target && newest.some((r) => r.seq === topSeq);
+  shownTarget = target;
+  if (!keep) {
+    body.replaceChildren(...newest.map((r) => roundRow(r, target)));
+    return;
+  }
+  const fresh = [];
+  for (const r of newest) {
+    if (r.seq === topSeq) break;
+    fresh.push(roundRow(r, target));
+  }
+  body.prepend(...fresh);
+  while (body.childElementCount > newest.length) body.lastElementChild.remove();
+}
+
+async function openCheck(seq) {
+  const dialog = $("round-dialog");
+  const content = $("round-dialog-content");
+  $("round-dialog-title").textContent = `Round #${seq}: seeds and hash checks`;
+  content.replaceChildren(el("p", { class: "muted" }, "Checking…"));
+  if (!dialog.open) dialog.showModal();
+  const { ok, status, data } = await api(`/api/rounds/${seq}/verify`);
+  if (!ok) {
+    content.replaceChildren(el("p", { class: "field-error" }, errorText(data, status)));
+    return;
+  }
+  const check = data.check || {};
+  const summary = el(
+    "p",
+    { class: check.ok ? "form-message ok" : "form-message bad" },
+    check.ok
+      ? `Verified: the seeds reproduce the committed hash and the ${fmtX(data.round?.multiplier)} result.`
+      : "This round did NOT verify: see the checks below.",
+  );
+  content.replaceChildren(summary, ...renderCheck(check));
+}
+
+export function setupRoundsTable() {
+  $("rounds-table").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-seq]");
+    if (button) openCheck(Number(button.dataset.seq));
+  });
+}

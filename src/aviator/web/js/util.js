@@ -1,0 +1,98 @@
+// Small helpers: DOM building (text only, never HTML from the server) and number formatting.
+
+/** Create an element; children may be nodes or strings (strings become text nodes). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export const $ = (id) => document.getElementById(id);
+
+export function setText(id, text) {
+  const node = $(id);
+  if (node && node.textContent !== text) node.textContent = text;
+}
+
+export const isNum = (v) => typeof v === "number" && Number.isFinite(v);
+
+/** A multiplier as "2.37×". */
+export function fmtX(m) {
+  return isNum(m) ? `${m.toFixed(2)}×` : "—";
+}
+
+export function fmtPct(p, digits = 1) {
+  return isNum(p) ? `${(p * 100).toFixed(digits)}%` : "—";
+}
+
+export function fmtNum(v, digits = 3) {
+  return isNum(v) ? v.toFixed(digits) : "—";
+}
+
+export function fmtSigned(v, digits = 4) {
+  if (!isNum(v)) return "—";
+  const s = v.toFixed(digits);
+  return v > 0 ? `+${s}` : v < 0 ? s.replace("-", "−") : s;
+}
+
+export function fmtInt(v) {
+  return isNum(v) ? Math.round(v).toLocaleString("en-US") : "—";
+}
+
+export function fmtTime(value) {
+  const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
+  if (Number.isNaN(date.getTime())) return "—";
+  return date.toLocaleTimeString("en-GB", { hour12: false });
+}
+
+export function fmtDuration(seconds) {
+  if (!isNum(seconds)) return "—";
+  const s = Math.floor(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h) return `${h}h ${m}m`;
+  if (m) return `${m}m ${s % 60}s`;
+  return `${s}s`;
+}
+
+/** Verdict text -> a short class key used for colour. */
+export function verdictKind(verdict) {
+  const v = String(verdict || "").toLowerCase();
+  if (!v) return "none";
+  if (v.includes("baseline")) return "baseline";
+  if (v.includes("not enough")) return "few";
+  if (v.includes("worse")) return "worse";
+  if (v.startsWith("evidence of skill")) return "skill";
+  return "none";
+}
+
+/** Run fn at most once per `ms`, always with the latest call honoured (trailing edge). */
+export function throttle(fn, ms) {
+  let timer = null;
+  let last = 0;
+  return () => {
+    if (timer) return;
+    const wait = Math.max(0, last + ms - Date.now());
+    timer = setTimeout(() => {
+      timer = null;
+      last = Date.now();
+      fn();
+    }, wait);
+  };
+}
+
+/** "memory_mb" -> "Memory mb" (for status keys with no label of their own). */
+export function humanize(key) {
+  const s = String(key).replace(/[_-]+/g, " ").trim();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,54 @@
+"""Controls: switch the model, change settings with client-side checks and the server's answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+from playwright.sync_api import Page, expect
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Server
+
+
+def test_switching_the_model_shows_its_forecast_and_skill(page: Page, server: Server) -> None:
+    names = [m["name"] for m in httpx.get(f"{server.url}/api/models").json()["models"]]
+    other = next(name for name in names if name != "house")
+    page.select_option("#model-select", other)
+    expect(page.locator("#pred-model")).to_have_text(other)
+    expect(page.locator("#models-table tbody tr.selected td").first).to_contain_text(other)
+    expect(page.locator("#model-stats-label")).to_contain_text(other)
+    # Skill is never shown without its verdict; "not enough rounds" until 30 are scored.
+    expect(page.locator("#skill-verdict")).not_to_be_empty()
+    assert httpx.get(f"{server.url}/api/settings").json()["model"] == other
+    expect(page.locator("#model-error")).to_be_empty()
+
+
+def test_settings_are_checked_before_they_are_sent(page: Page, server: Server) -> None:
+    page.fill("#set-target", "0.5")
+    page.fill("#set-window", "7.5")
+    page.click("#settings-apply")
+    expect(page.locator("#err-target")).to_contain_text("between 1.01 and 1000")
+    expect(page.locator("#err-window")).to_contain_text("whole number")
+    expect(page.locator("#set-target")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#settings-message")).to_contain_text("Fix the highlighted values")
+    assert httpx.get(f"{server.url}/api/settings").json()["target"] == 2.0
+
+    page.fill("#set-target", "3")
+    page.fill("#set-window", "30")
+    page.click("#settings-apply")
+    expect(page.locator("#settings-message")).to_have_text("Saved.")
+    expect(page.locator("#err-target")).to_be_empty()
+    expect(page.locator("#pred-target-label")).to_have_text("3.00×")
+    saved = httpx.get(f"{server.url}/api/settings").json()
+    assert (saved["target"], saved["window"]) == (3.0, 30)
+    # The target line of the recent-multipliers chart moved with it.
+    line = page.evaluate("document.getElementById('history-chart').layout.shapes[0].y0")
+    assert line == 3.0
+
+
+def test_a_setting_changed_elsewhere_reaches_the_form(page: Page, server: Server) -> None:
+    response = httpx.put(f"{server.url}/api/settings", json={"rtp": 0.99, "auto_train": False})
+    assert response.status_code == 200
+    expect(page.locator("#set-rtp")).to_have_value("0.99")
+    expect(page.locator("#set-auto-train")).not_to_be_checked()

@@ -1,0 +1,59 @@
+"""Layout: 1280x800 and 390 px wide with no horizontal overflow, keyboard focus, the responsible note."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+from playwright.sync_api import Page, expect
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from tests.e2e.conftest import OpenDashboard, Server
+
+RESPONSIBLE = "#main ~ .responsible"
+
+
+def wait_for_content(page: Page) -> None:
+    page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length >= 5")
+    page.wait_for_function("document.querySelectorAll('#models-table tbody tr').length >= 1")
+    page.wait_for_timeout(400)  # let the throttled panels draw once more
+
+
+def test_desktop_layout(page: Page, screenshot: Callable[[Page, str], Path]) -> None:
+    wait_for_content(page)
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 1280 + 1
+    note = page.locator(".responsible")
+    expect(note).to_be_in_viewport()
+    expect(note).to_contain_text("random")
+    expect(note).to_contain_text("nothing here promises winnings")
+    screenshot(page, "dashboard_1280x800")
+    page.mouse.wheel(0, 2000)
+    expect(note).to_be_in_viewport()
+
+
+def test_phone_layout_has_no_horizontal_overflow(
+    open_dashboard: OpenDashboard, server: Server, screenshot: Callable[[Page, str], Path]
+) -> None:
+    httpx.put(f"{server.url}/api/settings", json={"model": "house", "target": 2.0}, timeout=10)
+    page = open_dashboard(server, viewport={"width": 390, "height": 844})
+    wait_for_content(page)
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 390 + 1, f"the page is {width}px wide at 390"
+    expect(page.locator(".responsible")).to_be_in_viewport()
+    screenshot(page, "dashboard_390")
+
+
+def test_controls_are_reachable_by_keyboard(page: Page) -> None:
+    page.focus(".skip-link")
+    expect(page.locator(".skip-link")).to_be_focused()
+    focused = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+    assert "model-select" in focused and "predict-now" in focused
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"

@@ -1,0 +1,54 @@
+"""The dashboard connects, shows rounds as they arrive, and every forecast beside its measured skill."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from playwright.sync_api import Page, expect
+
+
+def first_seq(page: Page) -> int:
+    """The seq of the newest round in the recent-rounds table."""
+    return int(page.locator("#rounds-table tbody tr td").first.inner_text())
+
+
+def test_rounds_arrive_and_the_chart_streams(page: Page) -> None:
+    expect(page.locator("#conn")).to_have_attribute("data-state", "open")
+    expect(page.locator("#conn-text")).to_have_text("Live")
+    rows = page.locator("#rounds-table tbody tr")
+    expect(rows.first).to_be_visible()
+    seen = first_seq(page)
+    page.wait_for_function(
+        "seq => Number(document.querySelector('#rounds-table tbody tr td').textContent) > seq", arg=seen
+    )
+    points = page.evaluate("document.getElementById('history-chart').data[0].x.length")
+    assert points > 0
+    newest = first_seq(page)
+    assert page.evaluate("document.getElementById('history-chart').data[0].x.at(-1)") >= newest - 5
+
+
+def test_prediction_is_shown_with_its_skill(page: Page, server: object) -> None:
+    expect(page.locator("#pred-median")).to_have_text(re.compile(r"^\d+\.\d\d×$"))
+    expect(page.locator("#pred-p-target")).to_have_text(re.compile(r"^\d+\.\d%$"))
+    expect(page.locator("#pred-target-label")).to_have_text("2.00×")
+    expect(page.locator("#skill-verdict")).to_contain_text("baseline")
+    expect(page.locator("#skill-value")).to_have_text(
+        re.compile(r"^(not measured yet|[+−]?\d+\.\d{4} nats/round)$")
+    )
+    # The forecast curve is drawn against the house curve on a log x axis.
+    traces = page.evaluate("document.getElementById('curve-chart').data.map(t => [t.name, t.x.length])")
+    assert len(traces) == 2 and traces[0][0].startswith("house odds")
+    assert page.evaluate("document.getElementById('curve-chart').layout.xaxis.type") == "log"
+    # The models table lists every registered model, each with a verdict.
+    url = page.url.rstrip("/")
+    names = [m["name"] for m in httpx.get(f"{url}/api/models").json()["models"]]
+    expect(page.locator("#models-table tbody tr")).to_have_count(len(names))
+    for name in names:
+        expect(page.locator("#model-select option", has_text=name)).to_have_count(1)
+
+
+def test_predict_now_fetches_a_forecast(page: Page) -> None:
+    page.click("#predict-now")
+    expect(page.locator("#predict-note")).to_contain_text("Forecast of house fetched at")
+    expect(page.locator("#predict-error")).to_be_empty()
