@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 from playwright.sync_api import Page, expect
 
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "fairness_vectors.json"
@@ -24,7 +25,7 @@ def test_the_aviator_vector_verifies(page: Page) -> None:
     expect(page.locator("#verify-error")).to_be_empty()
 
 
-def test_a_bustabit_hash_gives_its_result_and_a_bad_one_is_refused(page: Page) -> None:
+def test_bustabit_and_stake_hashes_give_their_results_and_a_bad_one_is_refused(page: Page) -> None:
     vector = json.loads(VECTORS.read_text())["bustabit_v2"][0]
     page.click("label[for=game-bustabit]")
     expect(page.locator("#v-hash")).to_be_visible()
@@ -36,6 +37,13 @@ def test_a_bustabit_hash_gives_its_result_and_a_bad_one_is_refused(page: Page) -
     page.click("#verify-submit")
     expect(page.locator("#verify-result")).to_contain_text(f"{vector['expected_bust']:.2f}×")
     expect(page.locator("#verify-error")).to_be_empty()
+    # The same hash under Stake's rules goes to the Stake endpoint and shows its answer.
+    url = page.url.rstrip("/")
+    stake = httpx.post(f"{url}/api/verify/stake-crash", json={"hash": vector["game_hash"]}).json()
+    page.click("label[for=game-stake]")
+    page.click("#verify-submit")
+    expect(page.locator("#verify-result")).to_contain_text("stake-crash")
+    expect(page.locator("#verify-result")).to_contain_text(f"{stake['result']:.2f}×")
 
 
 def test_a_simulated_round_opens_its_seeds_and_checks(page: Page) -> None:
