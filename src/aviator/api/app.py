@@ -76,7 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         path = _plotly_js()
         if not path.is_file():
             raise HTTPException(404, "plotly.min.js is not in the installed plotly package")
-        return FileResponse(path, media_type="application/javascript")
+        return FileResponse(
+            path, media_type="application/javascript", headers={"Cache-Control": "public, max-age=86400"}
+        )
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:

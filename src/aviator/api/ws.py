@@ -114,11 +114,9 @@ async def _handle(services: Services, client: Client, text: str) -> None:
             return
         changes = message.get("data") if kind == "settings" else {"model": message.get("model")}
         try:
-            updated = await apply_settings(services, changes if isinstance(changes, dict) else {})
+            await apply_settings(services, changes if isinstance(changes, dict) else {})
         except HTTPException as exc:
             client.offer(encode_event("error", {"message": exc.detail, "request": kind}))
-            return
-        await services.bus.publish(encode_event("settings", updated.model_dump()))
     else:
         known = "ping, predict, settings, select_model"
         client.offer(encode_event("error", {"message": f"unknown message type {kind!r}; known: {known}"}))

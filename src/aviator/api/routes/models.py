@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, HTTPException, status
 from pydantic import ValidationError
 
 from aviator.api.deps import ServicesDep, TokenDep
+from aviator.events import encode_event
 from aviator.models.registry import UnknownModelError
 from aviator.runtime_settings import RuntimeSettings, describe_errors
 from aviator.services import Services
@@ -52,6 +53,7 @@ async def apply_settings(services: Services, changes: dict[str, Any]) -> Runtime
     except ValidationError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, describe_errors(exc)) from None
     await services.update_runtime(updated)
+    await services.bus.publish(encode_event("settings", updated.model_dump()))
     await services.engine.publish_prediction()
     return updated
 
