@@ -87,10 +87,13 @@ def _status(port: int) -> dict[str, object] | None:
     return response.json() if response.status_code == 200 else None
 
 
-def _wait_ready(ports: list[int], procs: list[subprocess.Popen[bytes]], seconds: float = 60) -> None:
+def _wait_ready(
+    ports: list[int], procs: list[subprocess.Popen[bytes]], logs: list[Path], seconds: float = 60
+) -> None:
     deadline = time.monotonic() + seconds
     while not all(_status(port) for port in ports):
-        assert all(p.poll() is None for p in procs), "a server process exited during start-up"
+        for proc, log in zip(procs, logs, strict=True):
+            assert proc.poll() is None, f"a server exited during start-up:\n{log.read_text()[-3000:]}"
         assert time.monotonic() < deadline, "the servers did not start in time"
         time.sleep(0.3)
 
@@ -124,9 +127,10 @@ def test_two_processes_share_rounds_and_survive_the_leaders_death(
     scratch_database: str, tmp_path: Path
 ) -> None:
     ports = [_free_port(), _free_port()]
-    procs = [_start(port, scratch_database, tmp_path / f"server{i}.log") for i, port in enumerate(ports)]
+    logs = [tmp_path / f"server{i}.log" for i in range(2)]
+    procs = [_start(port, scratch_database, log) for port, log in zip(ports, logs, strict=True)]
     try:
-        _wait_ready(ports, procs)
+        _wait_ready(ports, procs, logs)
         # Clients on each process receive the same rounds (the leader's engine, through Redis).
         first, second = asyncio.run(_both(ports, 3.0))
         assert len(first) >= 5 and len(second) >= 5

@@ -76,3 +76,16 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def store(db: Engine) -> Store:
     return Store(db)
+
+
+@pytest.fixture
+def fresh_postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database of its own (not migrated)."""
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL store tests: set {PG_ENV}=postgresql://user@host:5432/db to run them")
+    url = scratch_postgres_url(base)
+    try:
+        yield url
+    finally:
+        drop_postgres_database(base, url)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, inspect
 
 from aviator.domain import Round
-from aviator.store.db import migrate
+from aviator.store.db import connect, migrate
 from aviator.store.repository import FileOffset, Store
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -80,3 +81,16 @@ def test_migrations_are_idempotent(db: Engine, store: Store) -> None:
     tables = set(inspect(db).get_table_names())
     assert {"rounds", "predictions", "file_offsets", "state", "metrics", "alembic_version"} <= tables
     assert store.get_state("kept") == 1
+
+
+def test_processes_starting_together_migrate_once(fresh_postgres_url: str) -> None:
+    engines = [connect(fresh_postgres_url) for _ in range(4)]
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(migrate, engines))  # raises if two of them created the same table
+        store = Store(engines[0])
+        store.set_state("after", True)
+        assert store.get_state("after") is True
+    finally:
+        for engine in engines:
+            engine.dispose()
