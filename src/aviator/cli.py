@@ -90,7 +90,13 @@ def _serve(overrides: dict[str, object]) -> None:
         raise typer.Exit(2) from None
     setup_logging(settings.log_level)
     typer.echo(f"Aviator Predictor on http://{settings.host}:{settings.port}  (Ctrl-C stops it)")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        ws_per_message_deflate=False,  # events are small; compressing each per client costs CPU
+    )
 
 
 def main() -> None:
