@@ -55,6 +55,8 @@ def test_aviator_run_serves_the_page_and_live_rounds(tmp_path: Path) -> None:
 
 def test_a_bad_setting_stops_the_start_with_a_clear_message(tmp_path: Path) -> None:
     env = {**os.environ, "AVIATOR_PORT": "99999"}
-    result = subprocess.run([AVIATOR, "run"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [AVIATOR, "run"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 2
     assert "AVIATOR_PORT='99999'" in result.stderr and "65535" in result.stderr

@@ -19,7 +19,14 @@ def _feed(client: TestClient, n: int) -> None:
 def test_load_csv_has_the_design_fields(client: TestClient) -> None:
     _feed(client, 10)
     body = client.get("/api/load_csv").json()
-    for key in ("success", "filename", "total_records", "latest_multiplier", "latest_timestamp", "recent_data"):
+    for key in (
+        "success",
+        "filename",
+        "total_records",
+        "latest_multiplier",
+        "latest_timestamp",
+        "recent_data",
+    ):
         assert key in body
     assert body["total_records"] == 10
     assert set(body["statistics"]) == {"mean", "std", "min", "max", "median"}

@@ -4,8 +4,8 @@ import time
 
 from fastapi.testclient import TestClient
 
-from aviator.config import load_settings
 from aviator.api.app import create_app
+from aviator.config import load_settings
 
 
 def _wait_rounds(client: TestClient, n: int) -> dict[str, object]:
