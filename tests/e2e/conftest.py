@@ -131,7 +131,9 @@ def fresh_server(tmp_path: Path) -> Iterator[Server]:
     yield from _serve(tmp_path)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: playwright's sync API keeps its event loop marked as running in this
+# thread while it is open, and the tests after the browser tests call asyncio.run().
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Playwright]:
     if not CHROMIUM.exists() and not shutil.which("chromium"):
         message = f"Chromium is not installed at {CHROMIUM}: install Debian's 'chromium' to run browser tests"
@@ -142,7 +144,7 @@ def playwright_instance() -> Iterator[Playwright]:
         yield instance
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     executable = CHROMIUM if CHROMIUM.exists() else Path(str(shutil.which("chromium")))
     launched = playwright_instance.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
