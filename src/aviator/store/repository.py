@@ -56,6 +56,21 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def prepared_row(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """A row as ``Store.bulk_add`` takes it -> the tuple ``Store.bulk_add_prepared`` takes."""
+    return (
+        row["key"],
+        row["source"],
+        row.get("round_id"),
+        row["multiplier"],
+        _sqlite_datetime(row["ts"]),
+        row.get("server_seed"),
+        row.get("server_hash"),
+        row.get("client_seeds"),
+        row.get("combined_hash"),
+    )
+
+
 class Store:
     """All reads and writes of the store go through here."""
 
@@ -162,6 +177,31 @@ class Store:
             )  # fmt: skip
             for row in rows
         ]
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            before = raw.total_changes
+            cursor.executemany(sql, values)
+            raw.commit()
+            return int(raw.total_changes - before)
+        finally:
+            raw.close()
+
+    def bulk_add_prepared(self, values: Sequence[tuple[Any, ...]]) -> int:
+        """``bulk_add`` for rows already in column order (``key, source, round_id, multiplier, ts,
+        server_seed, server_hash, client_seeds, combined_hash``) with ``ts`` as UTC text
+        'YYYY-MM-DD HH:MM:SS[.ffffff]' (see :func:`prepared_row`); returns how many were new."""
+        if not values:
+            return 0
+        if self.dialect != "sqlite":
+            rows = [dict(zip(self._BULK_COLUMNS, value, strict=True)) for value in values]
+            for row in rows:
+                row["ts"] = datetime.fromisoformat(row["ts"]).replace(tzinfo=UTC)
+            return self.bulk_add(rows)
+        # The stamp is our own datetime text, so it can sit in the statement as a literal.
+        stamp = _sqlite_datetime(_now())
+        columns = ", ".join(self._BULK_COLUMNS)
+        sql = f"INSERT OR IGNORE INTO rounds ({columns}, ingested_at) VALUES ({'?, ' * 9}'{stamp}')"
         raw = self.engine.raw_connection()
         try:
             cursor = raw.cursor()
