@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -250,3 +250,21 @@ def test_simple_lines_never_reach_the_line_parser() -> None:
         None,
         None,
     )
+
+
+def test_prepared_rows_go_through_bulk_add_on_other_databases(tmp_path: Path) -> None:
+    path = tmp_path / "simple.csv"
+    path.write_text("timestamp,multiplier\n2025-12-10 19:00:00,2.61\n2025-12-10 19:00:10.25,1.50\n")
+    stored: list[list[tuple[str, float, datetime]]] = []
+    for name, dialect in (("sqlite", None), ("generic", "generic")):
+        engine = connect(f"sqlite:///{tmp_path / name}.db")
+        migrate(engine)
+        store = Store(engine)
+        if dialect:
+            store.dialect = dialect  # the portable SQLAlchemy path PostgreSQL takes
+        assert import_files([path], store).stored == 2
+        rounds = store.recent_rounds()
+        stored.append([(r.key, r.multiplier, r.timestamp) for r in rounds])
+        engine.dispose()
+    assert stored[0] == stored[1]
+    assert stored[0][0][2] == datetime(2025, 12, 10, 19, 0, 10, 250000, tzinfo=UTC)
