@@ -30,17 +30,12 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from aviator.sources.browser import LAUNCH_ARGS
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 CHROMIUM = Path(os.environ.get("AVIATOR_E2E_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(LAUNCH_ARGS)
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}

@@ -19,8 +19,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Protocol
 
-from aviator.domain import Fairness, Round, utcnow
+from aviator.domain import Round, utcnow
 from aviator.fairness import simulate_round
+from aviator.sources.simulator import to_round
 
 PREFIX = "aviator_payouts_"
 BASIC_COLUMNS = ("timestamp", "multiplier")
@@ -146,19 +147,7 @@ class SimulatorFeed:
     def next_round(self, round_id: str, stop: threading.Event) -> Round | None:
         if stop.wait(self.interval):
             return None
-        simulated = simulate_round(self.rtp, self.rng)
-        return Round(
-            source=self.source,
-            round_id=round_id,
-            multiplier=simulated.multiplier,
-            timestamp=utcnow(),
-            fairness=Fairness(
-                server_seed=simulated.server_seed,
-                server_hash=simulated.server_hash,
-                client_seeds=simulated.client_seeds,
-                combined_hash=simulated.combined_hash,
-            ),
-        )
+        return to_round(simulate_round(self.rtp, self.rng), round_id, self.source)
 
     def close(self) -> None:
         return None

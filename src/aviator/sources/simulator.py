@@ -19,9 +19,10 @@ logger = logging.getLogger(__name__)
 SOURCE_NAME = "simulator"
 
 
-def to_round(simulated: SimulatedRound, round_id: int) -> Round:
+def to_round(simulated: SimulatedRound, round_id: int | str, source: str = SOURCE_NAME) -> Round:
+    """A simulated round as it is stored, its seeds revealed."""
     return Round(
-        source=SOURCE_NAME,
+        source=source,
         round_id=str(round_id),
         multiplier=simulated.multiplier,
         timestamp=utcnow(),

@@ -135,9 +135,9 @@ class Store:
         ``ingested_at``); returns how many were new. Rows must already be validated."""
         if not rows:
             return 0
-        now = _now()
         if self.dialect == "sqlite":
-            return self._bulk_add_sqlite(rows, now)
+            return self.bulk_add_prepared([prepared_row(row) for row in rows])
+        now = _now()
         payload = [{**row, "ingested_at": now} for row in rows]
         statement = self._insert_ignoring_duplicates(t.rounds, ["key"])
         with self.engine.begin() as conn:
@@ -156,37 +156,6 @@ class Store:
         "server_seed", "server_hash", "client_seeds", "combined_hash",
     )  # fmt: skip
 
-    def _bulk_add_sqlite(self, rows: Sequence[Mapping[str, Any]], now: datetime) -> int:
-        # The DBAPI's executemany is several times faster than going through SQLAlchemy; timestamps
-        # are written in the text form SQLAlchemy's SQLite DateTime reads back (UTC).
-        stamp = _sqlite_datetime(now)
-        columns = ", ".join(self._BULK_COLUMNS)
-        sql = f"INSERT OR IGNORE INTO rounds ({columns}, ingested_at) VALUES ({'?, ' * 9}?)"
-        values = [
-            (
-                row["key"],
-                row["source"],
-                row.get("round_id"),
-                row["multiplier"],
-                _sqlite_datetime(row["ts"]),
-                row.get("server_seed"),
-                row.get("server_hash"),
-                row.get("client_seeds"),
-                row.get("combined_hash"),
-                stamp,
-            )  # fmt: skip
-            for row in rows
-        ]
-        raw = self.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            before = raw.total_changes
-            cursor.executemany(sql, values)
-            raw.commit()
-            return int(raw.total_changes - before)
-        finally:
-            raw.close()
-
     def bulk_add_prepared(self, values: Sequence[tuple[Any, ...]]) -> int:
         """``bulk_add`` for rows already in column order (``key, source, round_id, multiplier, ts,
         server_seed, server_hash, client_seeds, combined_hash``) with ``ts`` as UTC text
@@ -198,7 +167,9 @@ class Store:
             for row in rows:
                 row["ts"] = datetime.fromisoformat(row["ts"]).replace(tzinfo=UTC)
             return self.bulk_add(rows)
-        # The stamp is our own datetime text, so it can sit in the statement as a literal.
+        # The DBAPI's executemany is several times faster than going through SQLAlchemy. Timestamps
+        # are in the text form SQLAlchemy's SQLite DateTime reads back; the stamp is our own text,
+        # so it can sit in the statement as a literal.
         stamp = _sqlite_datetime(_now())
         columns = ", ".join(self._BULK_COLUMNS)
         sql = f"INSERT OR IGNORE INTO rounds ({columns}, ingested_at) VALUES ({'?, ' * 9}'{stamp}')"
