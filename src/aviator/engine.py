@@ -238,6 +238,10 @@ class Engine:
     async def reset(self) -> None:
         """Forget everything: the store's session data, the models' learning and the scores."""
         await asyncio.to_thread(self.store.reset)
+        self.forget()
+
+    def forget(self) -> None:
+        """Forget the models' learning and the scores (the store was reset, here or elsewhere)."""
         self.models = create_models(list(self.models), self._params())
         self.tracker = Tracker()
         self.history.clear()

@@ -36,6 +36,7 @@ from aviator.trainer import RetrainPolicy, Trainer
 logger = logging.getLogger(__name__)
 
 _RUNTIME_KEY = "runtime_settings"
+_RESET_KEY = "reset_generation"
 _ERRORS_LOGGED = 20
 _FILE_CHUNK = 5_000
 
@@ -74,6 +75,7 @@ class Services:
         )
         self.engine.after_rounds.append(self.maybe_retrain)
         self._role_tasks: list[asyncio.Task[Any]] = []
+        self._reset_generation = 0
         self._engine_current = True  # False once the engine may be ahead of the store's saved state
 
     @property
@@ -104,6 +106,7 @@ class Services:
         if self.runtime.model not in self.engine.models:
             self.runtime = self.runtime.model_copy(update={"model": "house"})
         self.engine.runtime = self.runtime
+        self._reset_generation = int(await asyncio.to_thread(self.store.get_state, _RESET_KEY) or 0)
         await self.engine.start()
         self.engine.apply_settings(self.runtime)
         self.lease = create_lease(self.settings.database_url, self.settings.redis_url, namespace)
@@ -187,10 +190,28 @@ class Services:
                 self.engine.apply_settings(runtime)
 
     async def _sync_runtime(self, poll_seconds: float = 2.0) -> None:
-        """Settings changed through another process reach this one's engine."""
+        """Settings changed and resets made through another process reach this one's engine."""
         while True:
             await asyncio.sleep(poll_seconds)
             await self._restore_runtime()
+            await self.follow_reset()
+
+    async def reset(self) -> None:
+        """Forget the session here, and tell the other processes (they follow within seconds)."""
+        await self.engine.reset()
+        generation = int(await asyncio.to_thread(self.store.get_state, _RESET_KEY) or 0) + 1
+        await asyncio.to_thread(self.store.set_state, _RESET_KEY, generation)
+        self._reset_generation = generation
+
+    async def follow_reset(self) -> bool:
+        """When another process reset the session, forget what this one's models learned."""
+        generation = int(await asyncio.to_thread(self.store.get_state, _RESET_KEY) or 0)
+        if generation == self._reset_generation:
+            return False
+        self._reset_generation = generation
+        self.engine.forget()
+        logger.info("the session was reset by another process: models and scores start afresh")
+        return True
 
     async def start_simulator(self) -> None:
         ids = await asyncio.to_thread(self.store.source_round_ids, SOURCE_NAME)

@@ -17,7 +17,7 @@ from aviator.domain import Fairness, Round, StoredRound
 from aviator.store import tables as t
 
 #: State keys that outlive a reset (the deployment's identity names its lease and bus channel).
-KEPT_STATE_KEYS = ("deployment",)
+KEPT_STATE_KEYS = ("deployment", "reset_generation")
 #: PostgreSQL transaction lock taken by every round insert, so seq order is commit order: a reader
 #: that saw seq n can never later find a smaller seq committed (the engine reads by seq).
 _ROUNDS_LOCK = 7_165_001

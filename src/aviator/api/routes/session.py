@@ -37,7 +37,7 @@ async def export_session(
 
 @router.post("/reset", summary="Forget the session: rounds, predictions, scores", dependencies=[TokenDep])
 async def reset_session(services: ServicesDep) -> dict[str, Any]:
-    await services.engine.reset()
+    await services.reset()
     await services.bus.publish(encode_event("reset", {"rounds": 0}))
     await services.engine.publish_prediction()
     return {"success": True, "message": "session reset: rounds, predictions and scores were deleted"}
