@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from aviator.bus.memory import MemoryBus
-from aviator.domain import Round
+from aviator.domain import Round, StoredRound
 from aviator.engine import LIVE_BACKLOG_LIMIT, Engine
 from aviator.runtime_settings import RuntimeSettings
 from aviator.store.db import connect, migrate
@@ -111,3 +112,40 @@ def test_reset_forgets_rounds_and_scores(tmp_path: Path) -> None:
         assert engine.tracker.summary("house")["rounds"] == 0
 
     asyncio.run(scenario())
+
+
+def test_the_engine_says_when_the_store_fails_and_recovers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="aviator.engine")
+    store = _store(tmp_path)
+    real = store.rounds_after
+    outage = {"left": 2}
+
+    def flaky(seq: int, limit: int = 1000) -> list[StoredRound]:
+        if outage["left"]:
+            outage["left"] -= 1
+            raise ConnectionError("server closed the connection unexpectedly")
+        return real(seq, limit)
+
+    monkeypatch.setattr(store, "rounds_after", flaky)
+
+    async def scenario() -> None:
+        engine = Engine(store, MemoryBus(), RuntimeSettings(), ["house"])
+        await engine.start()
+        store.add_rounds(_rounds([1.5, 2.5]))
+        task = asyncio.create_task(engine.run(poll_seconds=0.01))
+        for _ in range(500):
+            if engine.store_error is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert engine.store_error is not None and "closed the connection" in engine.store_error
+        for _ in range(500):
+            if engine.rounds_seen == 2 and engine.store_error is None:
+                break
+            await asyncio.sleep(0.01)
+        task.cancel()
+        assert engine.rounds_seen == 2 and engine.store_error is None
+
+    asyncio.run(scenario())
+    assert "retrying in" in caplog.text and "answers again" in caplog.text

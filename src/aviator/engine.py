@@ -59,6 +59,7 @@ class Engine:
         self.last_round: StoredRound | None = None
         self.step_ms: deque[float] = deque(maxlen=1000)
         self.predictions_made = 0
+        self.store_error: str | None = None
         self.after_rounds: list[Callable[[], Awaitable[None]]] = []
         self._wake = asyncio.Event()
         self._state_saved_at = 0.0
@@ -152,10 +153,23 @@ class Engine:
         """New rounds were stored: process them now rather than at the next poll."""
         self._wake.set()
 
-    async def run(self, poll_seconds: float = 1.0) -> None:
-        """Process stored rounds as they come, until cancelled."""
+    async def run(self, poll_seconds: float = 1.0, max_backoff: float = 30.0) -> None:
+        """Process stored rounds as they come, until cancelled. When the store stops answering, say
+        so (log and ``store_error``) and retry with backoff: the rounds wait in the store."""
+        failures = 0
         while True:
-            await self.process_new_rounds()
+            try:
+                await self.process_new_rounds()
+            except Exception as exc:
+                failures += 1
+                delay = min(max_backoff, poll_seconds * 2 ** (failures - 1))
+                self.store_error = f"{type(exc).__name__}: {exc}"[:500]
+                logger.error("engine: the store failed (%s); retrying in %.1f s", self.store_error, delay)
+                await asyncio.sleep(delay)
+                continue
+            if failures:
+                logger.info("engine: the store answers again after %d failed attempt(s)", failures)
+                failures, self.store_error = 0, None
             try:
                 await asyncio.wait_for(self._wake.wait(), poll_seconds)
             except TimeoutError:

@@ -303,6 +303,7 @@ class Services:
             "collector": self.collector.status() if self.collector else None,
             "auto_sync": self.watcher is not None,
             "trainer": self.trainer.status(),
+            "store_error": self.engine.store_error,
             "leader": self.is_leader,
             "lease": self.lease.status() if self.lease else None,
             "system": self.monitor.latest,
