@@ -169,7 +169,12 @@ class Services:
         With a process-local bus this process's clients get their events from here."""
         local = isinstance(self.bus, MemoryBus)
         while True:
-            rounds = await asyncio.to_thread(self.store.rounds_after, self.engine.last_seq, batch)
+            try:
+                rounds = await asyncio.to_thread(self.store.rounds_after, self.engine.last_seq, batch)
+            except Exception as exc:  # the store is away for a moment: say so, try again later
+                logger.error("follower: cannot read the store (%s); retrying", exc)
+                await asyncio.sleep(poll_seconds * 5)
+                continue
             for rnd in rounds:
                 self.engine.step(rnd)
                 if local:
