@@ -134,3 +134,27 @@ def test_a_failed_training_is_reported_not_raised(monkeypatch: pytest.MonkeyPatc
     assert report.error == "RuntimeError: boom"
     assert not model.trained
     assert trainer.status()["models"]["slow"]["last_error"] == "RuntimeError: boom"
+
+
+def test_close_stops_a_training_still_running() -> None:
+    series = np.maximum(1.0, np.floor(97 / (1 - np.random.default_rng(3).random(200_000))) / 100)
+
+    async def scenario() -> float:
+        trainer = Trainer(RetrainPolicy())
+        model = EnsembleModel()
+
+        async def load() -> FloatArray:
+            return series
+
+        started = await trainer.maybe_retrain({"ensemble": model}, len(series), load)
+        assert started == ["ensemble"]
+        await asyncio.sleep(1.0)  # the worker is importing or training now
+        workers = list(trainer._pool()._processes.values())  # type: ignore[attr-defined]
+        before = time.perf_counter()
+        await trainer.close()
+        for worker in workers:
+            worker.join(timeout=10)
+            assert not worker.is_alive()
+        return time.perf_counter() - before
+
+    assert asyncio.run(scenario()) < 10

@@ -132,8 +132,14 @@ class Trainer:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         if self._own_executor and self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+            executor, self._executor = self._executor, None
+            # A training still running would hold the process's exit until it ends (the pool joins its
+            # workers at exit): its result is not wanted any more, so stop the worker now.
+            workers = list(getattr(executor, "_processes", {}).values())
+            executor.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                if worker.is_alive():
+                    worker.terminate()
 
     def _lock(self, name: str) -> asyncio.Lock:
         return self._locks.setdefault(name, asyncio.Lock())
