@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from aviator.api.app import create_app
@@ -28,7 +29,9 @@ def _next_round(ws: Any, limit: int = 100) -> dict[str, Any]:
     raise AssertionError("no round event")
 
 
-def test_rows_appended_to_a_watched_file_reach_websocket_clients(tmp_path: Path) -> None:
+def test_rows_appended_to_a_watched_file_reach_websocket_clients(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     watched = tmp_path / "watched"
     watched.mkdir()
     settings = load_settings(database_url=f"sqlite:///{tmp_path / 'w.db'}", source="none", watch_dir=watched)
@@ -44,6 +47,8 @@ def test_rows_appended_to_a_watched_file_reach_websocket_clients(tmp_path: Path)
         status = client.get("/api/status").json()
         assert status["csv_file"].endswith(data.name) and status["csv_records"] == 3
         assert status["auto_sync"] is True
+    rejected = [r.getMessage() for r in caplog.records if "not-a-time" in r.getMessage()]
+    assert len(rejected) == 1 and f"{data.name}:4:" in rejected[0]
 
 
 def _free_port() -> int:

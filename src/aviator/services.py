@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 _RUNTIME_KEY = "runtime_settings"
 _RESET_KEY = "reset_generation"
-_ERRORS_LOGGED = 20
 _FILE_CHUNK = 5_000
 
 
@@ -247,9 +246,7 @@ class Services:
             logger.info("auto-sync active: watching %s for %s", directory, settings.watch_pattern)
 
     async def _deliver_file_rows(self, path: Path, rows: list[ParsedRow], errors: list[RowError]) -> None:
-        # The watcher logs the count and the first rejected line; the next ones are listed here.
-        for error in errors[1:_ERRORS_LOGGED]:
-            logger.warning("rejected %s", error)
+        """Store a watched file's new rows (the watcher has logged its rejected lines)."""
         for start in range(0, len(rows), _FILE_CHUNK):
             await self.ingestor.submit([to_round(row) for row in rows[start : start + _FILE_CHUNK]])
 

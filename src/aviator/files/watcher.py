@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_PATTERN = "aviator_payouts_*.csv"
 Deliver = Callable[[Path, list[ParsedRow], list[RowError]], Awaitable[None]]
+#: Rejected lines logged one by one per read of a file; the rest are counted.
+ERRORS_LOGGED = 20
 
 
 class OffsetStore(Protocol):
@@ -148,7 +150,7 @@ class FileWatcher:
         directory: Path,
         pattern: str,
         offsets: OffsetStore,
-        deliver: Callable[[Path, list[ParsedRow], list[RowError]], Awaitable[None]],
+        deliver: Deliver,
         *,
         max_multiplier: float = DEFAULT_MAX_MULTIPLIER,
         force_polling: bool = False,
@@ -220,7 +222,10 @@ class FileWatcher:
     def _note(self, name: str, step: _Step) -> None:
         logger.info("new data detected in %s (%d records)", name, len(step.rows))
         if step.errors:
-            logger.warning("%s: %d line(s) rejected, first: %s", name, len(step.errors), step.errors[0])
+            for error in step.errors[:ERRORS_LOGGED]:
+                logger.warning("rejected %s", error)
+            if len(step.errors) > ERRORS_LOGGED:
+                logger.warning("%s: %d more line(s) rejected", name, len(step.errors) - ERRORS_LOGGED)
         entry = self._files.setdefault(name, {"rows": 0, "offset": 0, "errors": 0})
         entry["errors"] += len(step.errors)
         if step.rows:
