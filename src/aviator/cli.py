@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,11 +10,11 @@ import typer
 from rich.logging import RichHandler
 
 from aviator.cli_backtest import backtest
+from aviator.cli_common import settings_or_exit
 from aviator.cli_files import collect as collect_command
 from aviator.cli_files import import_files
 from aviator.cli_serve import serve
 from aviator.cli_verify import verify_app
-from aviator.config import SettingsError, load_settings
 
 app = typer.Typer(
     help="Aviator Predictor: live crash-game rounds, forecasts, and each model's measured skill.",
@@ -83,11 +82,7 @@ def _serve(overrides: dict[str, object]) -> None:
 
     from aviator.api.app import create_app
 
-    try:
-        settings = load_settings(**overrides)
-    except SettingsError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    settings = settings_or_exit(**overrides)
     setup_logging(settings.log_level)
     typer.echo(f"Aviator Predictor on http://{settings.host}:{settings.port}  (Ctrl-C stops it)")
     uvicorn.run(
@@ -101,11 +96,7 @@ def _serve(overrides: dict[str, object]) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    try:
-        app()
-    except SettingsError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    app()
 
 
 if __name__ == "__main__":

@@ -27,21 +27,13 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from aviator.config import Settings, SettingsError, load_settings
+from aviator.cli_common import settings_or_exit
 from aviator.domain import Round
 from aviator.files.importer import DEFAULT_CHUNK_ROWS, ImportSummary
 from aviator.files.importer import import_files as run_import
 from aviator.files.writer import FEEDS, FeedOptions, PayoutsCsvWriter, collect_rounds
 from aviator.store.db import connect, migrate
 from aviator.store.repository import Store
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(2) from error
 
 
 def _print_summary(summary: ImportSummary) -> None:
@@ -80,7 +72,7 @@ def import_files(
     """Import round files (timestamp + multiplier, optional seeds) into the store."""
     if not 1 <= len(source) <= 64:
         raise typer.BadParameter("must be 1 to 64 characters", param_hint="'--source'")
-    settings = _settings()
+    settings = settings_or_exit()
     engine = connect(database_url or settings.database_url)
     try:
         migrate(engine)
@@ -204,7 +196,7 @@ def collect(
         )
     options = FeedOptions(
         interval=interval,
-        rtp=rtp if rtp is not None else _settings().rtp,
+        rtp=rtp if rtp is not None else settings_or_exit().rtp,
         url=url,
         selector=selector,
         frame=frame,

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aviator.config import SettingsError, load_settings
+from aviator.cli_common import settings_or_exit
 from aviator.monitor import MULTIPROC_ENV
 from aviator.store.db import normalize_url
 
@@ -55,11 +55,7 @@ def serve(
     """Serve the API, the WebSocket and the dashboard; no simulator unless AVIATOR_SOURCE names it."""
     import uvicorn
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    settings = settings_or_exit()
     backend = normalize_url(settings.database_url).split(":", 1)[0]
     if workers > 1 and not backend.startswith("postgresql"):
         typer.echo(
