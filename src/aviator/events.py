@@ -8,8 +8,6 @@ from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 
-EVENT_TYPES = ("hello", "round", "prediction", "status", "log", "settings", "reset", "error", "pong")
-
 
 def encode_event(event_type: str, data: Any) -> str:
     """One event, encoded once; every client receives the same text."""

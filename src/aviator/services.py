@@ -220,9 +220,8 @@ class Services:
     async def start_simulator(self) -> None:
         ids = await asyncio.to_thread(self.store.source_round_ids, SOURCE_NAME)
         next_id = int(ids[0]) + 1 if ids and ids[0].isdigit() else 1
-        rtp = self.settings.rtp
         self.simulator = SimulatorSource(
-            self.ingestor.submit, self.settings.sim_interval, lambda: rtp, next_id
+            self.ingestor.submit, self.settings.sim_interval, self.settings.rtp, next_id
         )
         self.spawn(self.simulator.run(), "simulator")
 

@@ -16,7 +16,7 @@ def test_simulator_plays_verifiable_rounds_with_consecutive_ids() -> None:
         received.extend(rounds)
 
     async def scenario() -> None:
-        source = SimulatorSource(submit, 0.001, lambda: 0.97, next_round_id=41, rng=random.Random(5))
+        source = SimulatorSource(submit, 0.001, 0.97, next_round_id=41, rng=random.Random(5))
         task = asyncio.create_task(source.run())
         while len(received) < 20:
             await asyncio.sleep(0.01)
@@ -43,7 +43,7 @@ def test_a_failed_store_does_not_skip_a_round_id() -> None:
         received.extend(rounds)
 
     async def scenario() -> None:
-        source = SimulatorSource(submit, 0.001, lambda: 0.97, rng=random.Random(1))
+        source = SimulatorSource(submit, 0.001, 0.97, rng=random.Random(1))
         task = asyncio.create_task(source.run())
         while len(received) < 2:
             await asyncio.sleep(0.01)

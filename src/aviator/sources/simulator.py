@@ -42,7 +42,7 @@ class SimulatorSource:
         self,
         submit: Callable[[Sequence[Round]], Awaitable[object]],
         interval: float,
-        rtp: Callable[[], float],
+        rtp: float,
         next_round_id: int = 1,
         rng: random.Random | None = None,
     ) -> None:
@@ -56,11 +56,11 @@ class SimulatorSource:
 
     async def run(self) -> None:
         """Play until cancelled. The next round's commitment is known while the current one flies."""
-        upcoming = simulate_round(self.rtp(), self.rng)
+        upcoming = simulate_round(self.rtp, self.rng)
         while True:
             self.next_commitment = upcoming.server_hash
             await asyncio.sleep(self.interval)
-            played, upcoming = upcoming, simulate_round(self.rtp(), self.rng)
+            played, upcoming = upcoming, simulate_round(self.rtp, self.rng)
             assert server_hash(played.server_seed) == played.server_hash
             try:
                 await self.submit([to_round(played, self.next_round_id)])

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, status
 
 from aviator.api.deps import ServicesDep
+from aviator.curve import quantile_multiplier
 from aviator.domain import Forecast
 from aviator.models.registry import UnknownModelError
 from aviator.services import Services
@@ -29,8 +30,6 @@ def _trend(services: Services) -> str:
 
 def design_prediction(services: Services, forecast: Forecast) -> dict[str, Any]:
     """The fields the auto-sync design's clients read, computed from our forecast."""
-    from aviator.curve import quantile_multiplier
-
     curve = forecast.curve()
     last = services.engine.last_round
     return {

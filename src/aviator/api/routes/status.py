@@ -27,8 +27,8 @@ async def get_status(services: ServicesDep) -> dict[str, Any]:
     watcher = ours["watcher"]
     line = next((item for item in engine.skill_lines() if item["model"] == selected), None)
     return {
-        "model_trained": any(m.trained for m in engine.models.values() if m.batch)
-        or not any(m.batch for m in engine.models.values()),
+        # The design's flag: its one model was a batch model. Here: every batch model is trained.
+        "model_trained": all(m.trained for m in engine.models.values() if m.batch),
         "model_accuracy": line,
         "current_prediction": design_prediction(services, forecast) if forecast else None,
         "prediction_history": await asyncio.to_thread(services.store.recent_predictions, 20, selected),
