@@ -19,9 +19,9 @@ import random
 import secrets
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from aviator.fairness.aviator_spribe import check_seeds, combined_hash, server_hash
+from aviator.fairness.aviator_spribe import combined_hash, server_hash, verify_aviator
 from aviator.fairness.bustabit import floor_mapping
 from aviator.fairness.hashing import parse_hex
 from aviator.fairness.records import JsonRecord
@@ -105,32 +105,18 @@ def verify_simulated(
     rtp: float = DEFAULT_RTP,
 ) -> SimulatedCheck:
     """Recompute a simulated round: the commitment (if given), the combined hash and the multiplier."""
-    seeds = check_seeds(server_seed, client_seeds)
-    expected = (
-        None
-        if server_hash_expected is None
-        else parse_hex(server_hash_expected, name="server hash", length=64)
-    )
-    computed = server_hash(server_seed)
-    combined = combined_hash(server_seed, seeds)
-    recomputed = simulated_multiplier(combined, rtp)
-    hash_ok = None if expected is None else expected == computed
+    hashes = verify_aviator(server_seed, client_seeds, server_hash_expected)
+    recomputed = simulated_multiplier(hashes.combined_hash, rtp)
     # Multipliers travel rounded to cents, so compare on the 0.01 grid.
     multiplier_ok = round(multiplier * 100) == round(recomputed * 100)
+    shared = {f.name: getattr(hashes, f.name) for f in fields(SimulatedCheck) if hasattr(hashes, f.name)}
     return SimulatedCheck(
-        server_seed=server_seed,
-        client_seeds=seeds,
-        server_hash_expected=expected,
-        server_hash_computed=computed,
-        server_hash_ok=hash_ok,
-        combined_hash=combined,
-        hex13=combined[:13],
-        decimal=int(combined[:13], 16),
+        **shared,
         rtp=rtp,
         multiplier_expected=multiplier,
         multiplier_computed=recomputed,
         multiplier_ok=multiplier_ok,
-        ok=multiplier_ok and hash_ok is not False,
+        ok=multiplier_ok and hashes.server_hash_ok is not False,
     )
 
 
