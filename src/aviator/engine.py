@@ -207,6 +207,8 @@ class Engine:
             "selected": forecast.model,
             "rounds": self.rounds_seen,
             "skill": self.skill_lines(),
+            # The game's own odds at the same target: the one return figure that is not a model's claim.
+            "house_expected_return": self.pending["house"].expected_return,
         }
 
     def skill_lines(self) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from aviator.api.app import create_app
@@ -72,6 +73,7 @@ def test_predict_and_status_after_rounds(client: TestClient) -> None:
     assert predict["prediction"]["predicted_multiplier"] == 1.94
     assert abs(predict["prediction"]["confidence"] - 0.485) < 1e-9
     assert {line["model"] for line in predict["skill"]} >= {"house"}
+    assert predict["house_expected_return"] == pytest.approx(0.97)
 
 
 def test_unknown_model_names_the_known_ones(client: TestClient) -> None:

@@ -31,6 +31,8 @@ def test_rounds_arrive_and_the_chart_streams(page: Page) -> None:
 def test_prediction_is_shown_with_its_skill(page: Page, server: object) -> None:
     expect(page.locator("#pred-median")).to_have_text(re.compile(r"^\d+\.\d\d×$"))
     expect(page.locator("#pred-p-target")).to_have_text(re.compile(r"^\d+\.\d%$"))
+    # The return shown is the game's own odds (RTP 0.97 at any target), never a model's claim.
+    expect(page.locator("#pred-er")).to_have_text("0.970 per 1 staked (−3.0%)")
     expect(page.locator("#pred-target-label")).to_have_text("2.00×")
     expect(page.locator("#skill-verdict")).to_contain_text("baseline")
     expect(page.locator("#skill-value")).to_have_text(

@@ -53,11 +53,19 @@ export function renderPrediction(prediction) {
   setText("pred-target-label", fmtX(forecast.target));
   setText("pred-p-target", fmtPct(forecast.p_target));
   $("pred-meter").style.width = isNum(forecast.p_target) ? `${(forecast.p_target * 100).toFixed(1)}%` : "0";
-  const er = forecast.expected_return;
+  // The game's odds give the return; a model's own figure is only its claim, labelled as such.
+  const houseEr = prediction.house_expected_return;
   setText(
     "pred-er",
-    isNum(er) ? `${er.toFixed(3)} per 1 staked (${fmtSigned((er - 1) * 100, 1)}% on average)` : "—",
+    isNum(houseEr) ? `${houseEr.toFixed(3)} per 1 staked (${fmtSigned((houseEr - 1) * 100, 1)}%)` : "—",
   );
+  const modelEr = forecast.expected_return;
+  const claim = $("pred-er-model");
+  const differs = isNum(modelEr) && isNum(houseEr) && Math.abs(modelEr - houseEr) >= 0.0005;
+  claim.hidden = !differs;
+  claim.textContent = differs
+    ? `${forecast.model}'s forecast implies ${modelEr.toFixed(3)}: a claim, judged by its measured skill below`
+    : "";
   renderSkill(line);
   const status = $("pred-status");
   const note = forecast.details?.status;
