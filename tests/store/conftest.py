@@ -44,8 +44,7 @@ def drop_postgres_database(base_url: str, url: str) -> None:
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def _scratch_database() -> Iterator[str]:
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"PostgreSQL store tests: set {PG_ENV}=postgresql://user@host:5432/db to run them")
@@ -54,6 +53,12 @@ def postgres_url() -> Iterator[str]:
         yield url
     finally:
         drop_postgres_database(base, url)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database for the whole session (each test truncates it)."""
+    yield from _scratch_database()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -81,11 +86,4 @@ def store(db: Engine) -> Store:
 @pytest.fixture
 def fresh_postgres_url() -> Iterator[str]:
     """An empty PostgreSQL database of its own (not migrated)."""
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL store tests: set {PG_ENV}=postgresql://user@host:5432/db to run them")
-    url = scratch_postgres_url(base)
-    try:
-        yield url
-    finally:
-        drop_postgres_database(base, url)
+    yield from _scratch_database()
