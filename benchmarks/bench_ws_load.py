@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +32,9 @@ from pathlib import Path
 import httpx
 import numpy as np
 import psutil
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection, connect
 
-from aviator.store.db import normalize_url
+from aviator.store.db import scratch_postgres_database
 
 AVIATOR = Path(sys.executable).parent / "aviator"
 ROUND_PREFIX = '{"type": "round"'
@@ -217,20 +214,6 @@ async def load(
     )
 
 
-@contextlib.contextmanager
-def scratch_postgres(base: str) -> Iterator[str]:
-    name = f"aviator_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalize_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalize_url(base)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run_setup(setup: str, args: argparse.Namespace, workdir: Path) -> list[Result]:
     env = {
         "AVIATOR_SOURCE": "simulator",
@@ -244,7 +227,9 @@ def run_setup(setup: str, args: argparse.Namespace, workdir: Path) -> list[Resul
             env["AVIATOR_DATABASE_URL"] = f"sqlite:///{workdir / 'bench.db'}"
             count = 1
         else:
-            env["AVIATOR_DATABASE_URL"] = stack.enter_context(scratch_postgres(args.database_url))
+            env["AVIATOR_DATABASE_URL"] = stack.enter_context(
+                scratch_postgres_database(args.database_url, "aviator_bench")
+            )
             env["AVIATOR_REDIS_URL"] = args.redis_url
             count = 2
         running = stack.enter_context(servers(count, env, workdir))

@@ -11,19 +11,17 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 from websockets.asyncio.client import connect as ws_connect
 
 from aviator.cli import app
-from aviator.store.db import normalize_url
+from aviator.store.db import normalize_url, scratch_postgres_database
 
 PG_ENV, REDIS_ENV = "AVIATOR_TEST_DATABASE_URL", "AVIATOR_TEST_REDIS_URL"
 AVIATOR = Path(sys.executable).parent / "aviator"
@@ -34,16 +32,8 @@ def scratch_database() -> Iterator[str]:
     base, redis_url = os.environ.get(PG_ENV), os.environ.get(REDIS_ENV)
     if not base or not redis_url:
         pytest.skip(f"multi-process test: set {PG_ENV} and {REDIS_ENV} to run it")
-    name = f"aviator_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalize_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalize_url(base)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(base, "aviator_test") as url:
+        yield url
 
 
 def test_serve_refuses_several_workers_on_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,52 +7,25 @@ the session and dropped at its end; each test starts from empty tables.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 
-from aviator.store.db import connect, migrate, normalize_url
+from aviator.store.db import connect, migrate, scratch_postgres_database
 from aviator.store.repository import Store
 
 PG_ENV = "AVIATOR_TEST_DATABASE_URL"
 _TABLES = ("predictions", "rounds", "state", "file_offsets", "metrics")
 
 
-def scratch_postgres_url(base_url: str) -> str:
-    """Create a fresh database next to ``base_url``'s and return its URL."""
-    name = f"aviator_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalize_url(base_url), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    return make_url(normalize_url(base_url)).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres_database(base_url: str, url: str) -> None:
-    name = make_url(url).database
-    admin = create_engine(normalize_url(base_url), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
 def _scratch_database() -> Iterator[str]:
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"PostgreSQL store tests: set {PG_ENV}=postgresql://user@host:5432/db to run them")
-    url = scratch_postgres_url(base)
-    try:
+    with scratch_postgres_database(base, "aviator_test") as url:
         yield url
-    finally:
-        drop_postgres_database(base, url)
 
 
 @pytest.fixture(scope="session")
