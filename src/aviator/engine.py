@@ -257,7 +257,8 @@ class Engine:
         self.forget()
 
     def forget(self) -> None:
-        """Forget the models' learning and the scores (the store was reset, here or elsewhere)."""
+        """Forget the models' learning and the scores: the store was reset (here or elsewhere), or
+        the store's saved state is to be loaded afresh by ``start``."""
         self.models = create_models(list(self.models), self._params())
         self.tracker = Tracker()
         self.history.clear()

@@ -16,15 +16,12 @@ from aviator.bus.redis import RedisBus
 from aviator.config import Settings
 from aviator.curve import FloatArray
 from aviator.engine import Engine
-from aviator.evaluation.tracker import Tracker
 from aviator.events import encode_event
 from aviator.files.parse import ParsedRow, RowError, to_round
 from aviator.files.watcher import FileWatcher
 from aviator.ingest import Ingestor
 from aviator.leader import Lease, create_lease
 from aviator.logstream import BusLogHandler
-from aviator.models.base import ModelParams
-from aviator.models.registry import create_models
 from aviator.monitor import HubLike, Monitor, mark_process_dead
 from aviator.runtime_settings import RuntimeSettings
 from aviator.sources.simulator import SOURCE_NAME, SimulatorSource
@@ -152,15 +149,10 @@ class Services:
     async def _reload_engine(self) -> None:
         """Go on from where the store says the previous leader's engine stopped."""
         await self._restore_runtime()
-        engine = self.engine
-        engine.models = create_models(
-            list(engine.models), ModelParams(rtp=self.runtime.rtp, window=self.runtime.window)
-        )
-        engine.tracker = Tracker()
-        engine.last_seq = engine.rounds_seen = 0
-        engine.last_round = None
-        await engine.start()
-        engine.apply_settings(self.runtime)
+        self.engine.runtime = self.runtime
+        self.engine.forget()
+        await self.engine.start()
+        self.engine.apply_settings(self.runtime)
         self._engine_current = True
 
     async def _follow(self, poll_seconds: float = 1.0, batch: int = 500) -> None:
