@@ -24,6 +24,7 @@ browser:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks app.py
 	$(BIN)/ruff format --check src tests benchmarks app.py
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

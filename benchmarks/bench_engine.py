@@ -18,15 +18,15 @@ from pathlib import Path
 import numpy as np
 
 from aviator.bus.memory import MemoryBus
-from aviator.curve import FloatArray
-from aviator.domain import round_key
-from aviator.engine import Engine
+from aviator.core.curve import FloatArray
+from aviator.core.rounds import round_key
+from aviator.core.runtime import RuntimeSettings
+from aviator.live.engine import Engine
+from aviator.live.trainer import RetrainPolicy, Trainer
 from aviator.models.base import ModelParams
 from aviator.models.ensemble import EnsembleModel
-from aviator.runtime_settings import RuntimeSettings
 from aviator.store.db import connect, migrate
 from aviator.store.repository import Store
-from aviator.trainer import RetrainPolicy, Trainer
 
 RTP = 0.97
 FAST_MODELS = ["house", "empirical", "heuristic", "online"]

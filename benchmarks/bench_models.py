@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 
-from aviator.curve import FloatArray
+from aviator.core.curve import FloatArray
 from aviator.models import registry
 from aviator.models.base import HISTORY_WINDOW, BatchModel, ModelParams
 from aviator.models.ensemble import EnsembleModel

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aviator.api.app import create_app
-from aviator.config import Settings, load_settings
+from aviator.core.settings import Settings, load_settings
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aviator.config import Settings
+from aviator.core.settings import Settings
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aviator.api.app import create_app
-from aviator.config import load_settings
+from aviator.core.settings import load_settings
 
 
 def _wait_rounds(client: TestClient, n: int) -> dict[str, object]:

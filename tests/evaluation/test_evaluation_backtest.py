@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-from aviator.curve import GRID, FloatArray, house_survival
+from aviator.core.curve import GRID, FloatArray, house_survival
 from aviator.evaluation.backtest import make_plan, run_backtest, walk_forward
 from aviator.models.base import BatchModel, Model, ModelParams
 from aviator.models.registry import MODEL_CLASSES, UnknownModelError, create_model, known_models

@@ -7,16 +7,17 @@ import math
 import numpy as np
 import pytest
 
-from aviator.curve import GRID, THRESHOLDS, clean_curve, house_survival, quantile_multiplier, survival_at
-from aviator.evaluation.scores import (
-    MEAN_KEYS,
-    RoundScore,
+from aviator.core.curve import (
+    GRID,
+    THRESHOLDS,
+    clean_curve,
     curve_medians,
-    score_forecast,
-    score_matrix,
-    summarize,
+    house_survival,
+    quantile_multiplier,
+    survival_at,
     survival_at_many,
 )
+from aviator.evaluation.scores import MEAN_KEYS, RoundScore, score_forecast, score_matrix, summarize
 
 C = 0.97
 HOUSE = house_survival(C)

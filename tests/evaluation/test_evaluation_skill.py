@@ -6,14 +6,7 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from aviator.evaluation.skill import (
-    NO_SKILL,
-    SKILL,
-    WORSE,
-    compute_skill,
-    hac_variance_of_mean,
-    verdict,
-)
+from aviator.evaluation.skill import NO_SKILL, SKILL, WORSE, compute_skill, hac_variance_of_mean, verdict
 
 
 def test_verdict_needs_the_whole_interval_on_one_side() -> None:

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from aviator.curve import GRID, clean_curve, house_survival, quantile_multiplier, survival_at
+from aviator.core.curve import GRID, clean_curve, house_survival, quantile_multiplier, survival_at
 from aviator.evaluation.scores import RoundScore, score_forecast, score_matrix
 from aviator.evaluation.skill import BASELINE_VERDICT
 from aviator.evaluation.tracker import Tracker

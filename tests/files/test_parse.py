@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from aviator.core.multiplier import parse_multiplier
 from aviator.files.parse import (
     HeaderError,
     ParsedRow,
     RowError,
     parse_line,
-    parse_multiplier,
     parse_timestamp,
     read_file,
     sniff_header,

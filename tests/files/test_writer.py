@@ -8,17 +8,12 @@ import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from aviator.domain import Fairness, Round
+from aviator.core.rounds import Fairness, Round
 from aviator.fairness import verify_simulated
 from aviator.files.parse import read_file, to_round
-from aviator.files.writer import (
-    FEEDS,
-    FeedOptions,
-    PayoutsCsvWriter,
-    SimulatorFeed,
-    collect_rounds,
-    format_timestamp,
-)
+from aviator.files.writer import PayoutsCsvWriter, collect_rounds, format_timestamp
+from aviator.sources.catalog import FEEDS
+from aviator.sources.feeds import FeedOptions, SimulatorFeed
 
 NOW = datetime(2025, 12, 10, 19, 32, 35, tzinfo=UTC)
 

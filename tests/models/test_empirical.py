@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aviator.curve import GRID, house_survival
+from aviator.core.curve import GRID, house_survival
 from aviator.models.empirical import PRIOR_ROUNDS, EmpiricalModel, bin_of
 
 

@@ -7,9 +7,9 @@ import pickle
 import numpy as np
 import pytest
 
-from aviator.curve import GRID, THRESHOLDS, house_survival, survival_at
+from aviator.core.curve import GRID, THRESHOLDS, curve_from_threshold_probs, house_survival, survival_at
 from aviator.models.base import ModelParams
-from aviator.models.ensemble import EnsembleModel, EnsembleState, curve_from_threshold_probs
+from aviator.models.ensemble import EnsembleModel, EnsembleState
 
 
 def simulate(n: int, seed: int) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aviator.curve import FloatArray
+from aviator.core.curve import FloatArray
 from aviator.models.features import FEATURE_NAMES, LOOKBACK, feature_matrix, features_at
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aviator.curve import quantile_multiplier
+from aviator.core.curve import quantile_multiplier
 from aviator.models.base import ModelParams
 from aviator.models.heuristic import FACTORS, HeuristicModel, factor_predictions
 

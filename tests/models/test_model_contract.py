@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from aviator.curve import GRID, FloatArray, quantile_multiplier, survival_at
-from aviator.domain import Forecast
+from aviator.core.curve import GRID, FloatArray, quantile_multiplier, survival_at
+from aviator.core.forecast import Forecast
 from aviator.models import registry
 from aviator.models.base import HISTORY_WINDOW, BatchModel, Model
 

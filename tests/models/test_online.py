@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aviator.curve import THRESHOLDS, house_survival
+from aviator.core.curve import THRESHOLDS, house_survival
 from aviator.models.online import OnlineModel, online_features
 
 

@@ -4,7 +4,7 @@ import asyncio
 import random
 from collections.abc import Sequence
 
-from aviator.domain import Round
+from aviator.core.rounds import Round
 from aviator.fairness import server_hash, verify_simulated
 from aviator.sources.simulator import SimulatorSource
 

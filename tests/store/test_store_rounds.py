@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from aviator.domain import Fairness, Round
+from aviator.core.rounds import Fairness, Round
 from aviator.store.repository import Store
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)

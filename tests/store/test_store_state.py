@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, inspect
 
-from aviator.domain import Round
+from aviator.core.rounds import Round
 from aviator.store.db import connect, migrate
 from aviator.store.repository import FileOffset, Store
 

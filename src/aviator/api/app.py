@@ -16,8 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from aviator import __version__
 from aviator.api import ws
 from aviator.api.routes import compat, metrics, models, predict, rounds, session, status, verify
-from aviator.config import Settings, load_settings
-from aviator.services import Services
+from aviator.api.server import Services
+from aviator.core.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 

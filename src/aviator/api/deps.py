@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
 
-from aviator.services import Services
+from aviator.api.server import Services
 
 
 def get_services(request: Request) -> Services:

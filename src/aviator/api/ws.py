@@ -17,9 +17,9 @@ from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 
 from aviator.api.deps import token_ok
 from aviator.api.routes.models import apply_settings, models_report
-from aviator.events import encode_event
+from aviator.api.server import Services
+from aviator.core.events import encode_event
 from aviator.models.registry import UnknownModelError
-from aviator.services import Services
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -69,7 +69,7 @@ class Hub:
 
 
 def hello_payload(services: Services) -> dict[str, Any]:
-    from aviator.curve import GRID
+    from aviator.core.curve import GRID
 
     engine = services.engine
     return {

@@ -19,19 +19,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from aviator.curve import THRESHOLDS, FloatArray, clean_curve, house_survival
+from aviator.core.baseline import BASELINE
+from aviator.core.curve import THRESHOLDS, FloatArray, clean_curve, curve_medians, house_survival
 from aviator.evaluation.calibration import CalibrationCounts
 from aviator.evaluation.report import BacktestReport, ModelResult
-from aviator.evaluation.scores import (
-    MEAN_KEYS,
-    bin_index,
-    bin_probabilities,
-    curve_medians,
-    score_matrix,
-    summarize,
-    tkey,
-)
-from aviator.evaluation.skill import BASELINE, baseline_skill, compute_skill, newey_west_lags
+from aviator.evaluation.scores import MEAN_KEYS, bin_index, bin_probabilities, score_matrix, summarize, tkey
+from aviator.evaluation.skill import baseline_skill, compute_skill, newey_west_lags
 from aviator.models.base import HISTORY_WINDOW, BatchModel, Model, ModelParams
 from aviator.models.registry import MODEL_CLASSES, UnknownModelError, create_model, known_models
 

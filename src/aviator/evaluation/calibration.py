@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from aviator.curve import THRESHOLDS, FloatArray
+from aviator.core.curve import THRESHOLDS, FloatArray
 
 BINS = 10
 _EPS = 1e-9

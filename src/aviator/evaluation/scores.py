@@ -16,16 +16,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from aviator.curve import GRID, GRID_ARRAY, THRESHOLDS, FloatArray
+from aviator.core.curve import GRID_ARRAY, THRESHOLDS, FloatArray, survival_at_many
 
 #: Probabilities are floored here before a log, so a forecast that ruled out what happened scores
 #: ln(1e-9) = -20.7 instead of minus infinity.
 PROB_FLOOR = 1e-9
 #: Multipliers are on the 0.01 grid; this absorbs float noise when comparing M >= x.
 _EPS = 1e-9
-_THRESHOLD_INDEX = np.asarray([GRID.index(t) for t in THRESHOLDS], dtype=np.intp)
+_THRESHOLD_INDEX = np.searchsorted(GRID_ARRAY, THRESHOLDS).astype(np.intp)
 _THRESHOLD_ARRAY = np.asarray(THRESHOLDS, dtype=np.float64)
-_LOG_GRID = np.log(GRID_ARRAY)
 
 #: Bins of the categorical log score: [1, 1.5), [1.5, 2), ..., [10, inf).
 BINS: tuple[tuple[float, float], ...] = tuple(zip((1.0, *THRESHOLDS), (*THRESHOLDS, math.inf), strict=True))
@@ -112,45 +111,6 @@ def bin_probabilities(curves: FloatArray) -> FloatArray:
 def bin_index(actuals: FloatArray) -> npt.NDArray[np.intp]:
     """Index into BINS of each actual multiplier."""
     return np.searchsorted(_THRESHOLD_ARRAY, np.asarray(actuals) + _EPS, side="right")
-
-
-def survival_at_many(curves: FloatArray, x: float) -> FloatArray:
-    """``curve.survival_at`` for every row of ``curves`` at one multiplier (same numbers)."""
-    n = len(curves)
-    if x <= GRID[0]:
-        return np.ones(n)
-    if x >= GRID[-1]:
-        return np.asarray(curves[:, -1] * GRID[-1] / x, dtype=np.float64)
-    log_x = math.log(x)
-    i = int(np.searchsorted(_LOG_GRID, log_x, side="right")) - 1
-    left, right = curves[:, i], curves[:, i + 1]
-    if x == GRID[i]:
-        return np.array(left, dtype=np.float64)
-    if i == 0:
-        return np.where((left <= 0) | (right <= 0), left, right)
-    w = (log_x - _LOG_GRID[i]) / (_LOG_GRID[i + 1] - _LOG_GRID[i])
-    positive = (left > 0) & (right > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inner = np.exp(np.log(left) + w * (np.log(right) - np.log(left)))
-    return np.where(positive, inner, left)
-
-
-def curve_medians(curves: FloatArray) -> FloatArray:
-    """``curve.quantile_multiplier(row, 0.5)`` for every row of clean curves (same numbers)."""
-    p = 0.5
-    n = len(curves)
-    last = curves[:, -1]
-    i = np.maximum((curves >= p).sum(axis=1) - 1, 0)
-    nxt = np.minimum(i + 1, len(GRID) - 1)
-    rows = np.arange(n)
-    left, right = curves[rows, i], curves[rows, nxt]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        w = (np.log(p) - np.log(left)) / (np.log(right) - np.log(left))
-        x = np.exp(_LOG_GRID[i] + w * (_LOG_GRID[nxt] - _LOG_GRID[i]))
-    out = np.floor(x * 100 + 1e-9) / 100
-    out = np.where(left == right, np.round(GRID_ARRAY[i], 2), out)
-    out = np.where(i == 0, 1.0, out)
-    return np.where(last >= p, np.round(GRID[-1] * last / p, 2), out)
 
 
 def score_matrix(

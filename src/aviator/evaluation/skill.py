@@ -15,12 +15,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from aviator.curve import FloatArray
+from aviator.core.curve import FloatArray
 
 #: Fewer scored rounds than this and no interval or verdict is given.
 MIN_ROUNDS = 30
-#: The model every other is measured against.
-BASELINE = "house"
 
 SKILL = "evidence of skill over the house odds"
 NO_SKILL = "no evidence of skill"

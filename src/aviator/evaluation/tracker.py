@@ -13,9 +13,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from aviator.core.baseline import BASELINE
 from aviator.evaluation.calibration import CalibrationCounts
 from aviator.evaluation.scores import MEAN_KEYS, RoundScore, summarize
-from aviator.evaluation.skill import BASELINE, MIN_ROUNDS, Skill, baseline_skill, too_few, verdict, z_value
+from aviator.evaluation.skill import MIN_ROUNDS, Skill, baseline_skill, too_few, verdict, z_value
 
 logger = logging.getLogger(__name__)
 

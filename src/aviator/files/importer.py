@@ -13,8 +13,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from aviator.core.multiplier import DEFAULT_MAX_MULTIPLIER
 from aviator.files import fastpath
-from aviator.files.parse import DEFAULT_MAX_MULTIPLIER, LineParser, ParsedRow, RowError, to_store_row
+from aviator.files.parse import LineParser, ParsedRow, RowError, to_store_row
 from aviator.store.repository import Store
 
 DEFAULT_CHUNK_ROWS = 20_000

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,14 +21,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from aviator.domain import Fairness, Round, round_key
+from aviator.core.multiplier import DEFAULT_MAX_MULTIPLIER, cut, parse_multiplier
+from aviator.core.rounds import Fairness, Round, round_key
 
-DEFAULT_MAX_MULTIPLIER = 1_000_000.0
 DELIMITERS = (",", ";", "\t")
 #: Epoch values at or above this are milliseconds (1e11 s would be the year 5138).
 EPOCH_MS_FROM = 1e11
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_TEXT_LIMIT = 200
 #: Longest value each optional column may hold (the store's column sizes).
 _MAX_LENGTH = {
     "round_id": 128,
@@ -49,10 +47,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "combined_hash": ("combined_hash", "hash"),
 }
 _CLIENT_SEED = re.compile(r"client_seed_?([123])")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _EPOCH_TEXT = re.compile(r"\d{1,20}(?:\.\d{1,9})?")
-_NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,44 +163,8 @@ def sniff_header(first_line: str) -> Header:
         + ", ".join(ALIASES["timestamp"])
         + ") and a multiplier column ("
         + ", ".join(ALIASES["multiplier"])
-        + f") separated by ',', ';' or tab; found {_cut(text)!r}"
+        + f") separated by ',', ';' or tab; found {cut(text)!r}"
     )
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= _TEXT_LIMIT else text[:_TEXT_LIMIT] + "..."
-
-
-def parse_multiplier(text: str, max_multiplier: float = DEFAULT_MAX_MULTIPLIER) -> float:
-    """``2.61``, ``2.61x``, ``1,234.56X`` -> the value rounded to cents; ValueError says what is wrong."""
-    value = text.strip()
-    if value.isascii() and value.replace(".", "", 1).isdigit():  # the usual "2.61": no checks needed
-        number = float(value)
-        if 1.0 <= number <= max_multiplier:
-            dot = value.find(".")
-            return number if dot < 0 or len(value) - dot <= 3 else round(number, 2)
-    if value[-1:] in ("x", "X"):
-        value = value[:-1].rstrip()
-    if not value:
-        raise ValueError("missing multiplier")
-    if "," in value:
-        if not _GROUPED.fullmatch(value):
-            raise ValueError(
-                f"multiplier {_cut(text)!r} has a comma that is not a thousands separator (decimals take '.')"
-            )
-        value = value.replace(",", "")
-    if value.lower() in _NOT_FINITE:
-        raise ValueError(f"multiplier {_cut(text)!r} is not finite")
-    if not _NUMBER.fullmatch(value):
-        raise ValueError(f"multiplier {_cut(text)!r} is not a number")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"multiplier {_cut(text)!r} is not finite")
-    if number < 1.0:
-        raise ValueError(f"multiplier {number:.15g} is below 1.00, the smallest crash point")
-    if number > max_multiplier:
-        raise ValueError(f"multiplier {number:.15g} is above the cap of {max_multiplier:.15g}")
-    return round(number, 2)
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -228,10 +187,10 @@ def parse_timestamp(text: str) -> datetime:
                 pass
         return stamp.replace(tzinfo=UTC)
     except (OverflowError, OSError):
-        raise ValueError(f"timestamp {_cut(text)!r} is out of range") from None
+        raise ValueError(f"timestamp {cut(text)!r} is out of range") from None
     except ValueError:
         raise ValueError(
-            f"timestamp {_cut(text)!r} is not a date/time "
+            f"timestamp {cut(text)!r} is not a date/time "
             "(ISO 8601, 'YYYY-MM-DD HH:MM:SS' or epoch seconds/milliseconds)"
         ) from None
 
@@ -270,10 +229,10 @@ def parse_line(
     try:
         fields = _split(text, header.delimiter)
     except csv.Error as exc:
-        return RowError(file, line, f"unreadable line: {exc}", _cut(text))
+        return RowError(file, line, f"unreadable line: {exc}", cut(text))
     if len(fields) != len(header.names):
         reason = f"expected {len(header.names)} columns, found {len(fields)}"
-        return RowError(file, line, reason, _cut(text))
+        return RowError(file, line, reason, cut(text))
     try:
         timestamp = parse_timestamp(fields[header.timestamp])
         multiplier = parse_multiplier(fields[header.multiplier], max_multiplier)
@@ -290,7 +249,7 @@ def parse_line(
             combined_hash=_optional(fields, header.combined_hash, "combined_hash"),
         )
     except ValueError as exc:
-        return RowError(file, line, str(exc), _cut(text))
+        return RowError(file, line, str(exc), cut(text))
 
 
 class LineParser:
@@ -327,7 +286,7 @@ class LineParser:
                 self.header = sniff_header(text)
             except HeaderError as exc:
                 self.header_failed = True
-                return RowError(self.file, self.line, str(exc), _cut(text.rstrip("\r\n")))
+                return RowError(self.file, self.line, str(exc), cut(text.rstrip("\r\n")))
             return None
         return parse_line(
             text, self.header, file=self.file, line=self.line, max_multiplier=self.max_multiplier

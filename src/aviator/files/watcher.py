@@ -24,7 +24,8 @@ from typing import Any, BinaryIO, Protocol
 
 from watchfiles import awatch
 
-from aviator.files.parse import DEFAULT_MAX_MULTIPLIER, Header, LineParser, ParsedRow, RowError
+from aviator.core.multiplier import DEFAULT_MAX_MULTIPLIER
+from aviator.files.parse import Header, LineParser, ParsedRow, RowError
 from aviator.store.repository import FileOffset
 
 logger = logging.getLogger(__name__)

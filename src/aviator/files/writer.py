@@ -1,7 +1,7 @@
 """Collecting rounds into ``aviator_payouts_YYYYMMDD_HHMMSS.csv`` files as they happen.
 
-A :class:`RoundFeed` yields finished rounds (the simulator now; a browser feed can be added to
-``FEEDS``); :class:`PayoutsCsvWriter` appends each one as a line, flushed at once so a watcher sees it.
+A feed (:mod:`aviator.sources.feeds`) yields finished rounds; :class:`PayoutsCsvWriter` appends each
+one as a line, flushed at once so a watcher sees it.
 Round ids are ``<run>-<n>``: the file's time stamp and a count from 1, unique across runs, so the
 rounds of two runs never share a store key.
 """
@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import csv
 import os
-import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Protocol
+from typing import IO
 
-from aviator.domain import Round, utcnow
-from aviator.fairness import simulate_round
-from aviator.sources.simulator import to_round
+from aviator.core.rounds import Round, utcnow
+from aviator.sources.feeds import RoundFeed
 
 PREFIX = "aviator_payouts_"
 BASIC_COLUMNS = ("timestamp", "multiplier")
@@ -102,69 +99,6 @@ class PayoutsCsvWriter:
 
 def format_stamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y%m%d_%H%M%S")
-
-
-@dataclass(frozen=True)
-class FeedOptions:
-    """What a feed may need; a new feed adds its own fields here."""
-
-    interval: float = 4.0
-    rtp: float = 0.97
-    rng: random.Random | None = None
-    # For a feed that reads a game page (aviator.sources.browser.from_feed_options).
-    url: str | None = None
-    selector: str | None = None
-    frame: str | None = None
-    profile: Path | None = None
-    headed: bool = False
-    executable: str | None = None
-
-
-class RoundFeed(Protocol):
-    """Where ``aviator collect`` gets its rounds from."""
-
-    #: Whether its rounds carry provably-fair seeds (the file then has the fairness columns).
-    with_fairness: bool
-
-    def next_round(self, round_id: str, stop: threading.Event) -> Round | None:
-        """Block until the next round ends and return it; None once ``stop`` is set."""
-        ...
-
-    def close(self) -> None: ...
-
-
-class SimulatorFeed:
-    """The built-in provably-fair simulator: one round every ``interval`` seconds."""
-
-    with_fairness = True
-    source = "simulator"
-
-    def __init__(self, options: FeedOptions) -> None:
-        self.interval = options.interval
-        self.rtp = options.rtp
-        self.rng = options.rng
-
-    def next_round(self, round_id: str, stop: threading.Event) -> Round | None:
-        if stop.wait(self.interval):
-            return None
-        return to_round(simulate_round(self.rtp, self.rng), round_id, self.source)
-
-    def close(self) -> None:
-        return None
-
-
-def _browser_feed(options: FeedOptions) -> RoundFeed:
-    # Imported here: playwright and the browser feed are only loaded when asked for.
-    from aviator.sources.browser import from_feed_options
-
-    return from_feed_options(options)
-
-
-#: ``aviator collect --source NAME``: each name builds its feed from the options.
-FEEDS: dict[str, Callable[[FeedOptions], RoundFeed]] = {
-    "simulator": SimulatorFeed,
-    "browser": _browser_feed,
-}
 
 
 def collect_rounds(

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from aviator.curve import GRID, FloatArray, clean_curve
+from aviator.core.curve import GRID, FloatArray, clean_curve
 
 #: The most rounds of history any model is given at prediction time.
 HISTORY_WINDOW = 512

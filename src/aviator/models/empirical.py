@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from aviator.curve import GRID, GRID_ARRAY, FloatArray, house_survival
+from aviator.core.curve import GRID, GRID_ARRAY, FloatArray, clean_rows, house_survival
 from aviator.models.base import Model, ModelParams
-from aviator.models.heuristic import clean_rows
 
 #: Pseudo-rounds of the house prior (k in the module docstring).
 PRIOR_ROUNDS = 200.0

@@ -28,17 +28,19 @@ from sklearn.ensemble import (
 from sklearn.linear_model import LogisticRegression, Ridge
 from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
-from aviator.curve import GRID, GRID_ARRAY, THRESHOLDS, FloatArray, house_survival
+from aviator.core.curve import (
+    GRID,
+    P_CLIP,
+    THRESHOLDS,
+    FloatArray,
+    clean_rows,
+    curve_from_threshold_probs,
+    house_survival,
+)
 from aviator.models.base import BatchModel, ModelParams
 from aviator.models.features import feature_matrix, features_at
-from aviator.models.heuristic import clean_rows
 
 _THRESHOLDS = np.asarray(THRESHOLDS, dtype=np.float64)
-_LOG_T = np.log(_THRESHOLDS)
-_LOG_G = np.log(GRID_ARRAY)
-_IDX = np.clip(np.searchsorted(_LOG_T, _LOG_G, side="right") - 1, 0, len(THRESHOLDS) - 2)
-_W = np.clip((_LOG_G - _LOG_T[_IDX]) / (_LOG_T[_IDX + 1] - _LOG_T[_IDX]), 0.0, 1.0)
-_P_CLIP = 1e-4
 #: Fewest rounds ``train`` accepts; fewest held-out rounds for fitting the calibration.
 MIN_TRAIN_ROUNDS = 30
 MIN_CALIBRATION_ROUNDS = 100
@@ -53,25 +55,12 @@ def _one_thread() -> Any:
     return _threadpools[0].limit(limits=1)
 
 
-def curve_from_threshold_probs(probs: FloatArray, rtp: float) -> FloatArray:
-    """Rows of P(M >= x) on GRID from rows of P(M >= t) at THRESHOLDS.
-
-    The probabilities are made non-increasing across thresholds, then the ratio to the house curve
-    is interpolated linearly in log-log space between thresholds and held constant beyond the
-    first and last one (so the curve follows the house shape there).
-    """
-    p = np.minimum.accumulate(np.clip(probs, _P_CLIP, 1.0), axis=1)
-    log_ratio = np.log(p / house_survival(rtp, _THRESHOLDS)[None, :])
-    interp = log_ratio[:, _IDX] * (1.0 - _W) + log_ratio[:, _IDX + 1] * _W
-    return clean_rows(house_survival(rtp)[None, :] * np.exp(interp))
-
-
 def _sigmoid(z: FloatArray) -> FloatArray:
     return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
 
 
 def _logit(p: FloatArray) -> FloatArray:
-    q = np.clip(p, _P_CLIP, 1.0 - _P_CLIP)
+    q = np.clip(p, P_CLIP, 1.0 - P_CLIP)
     return np.asarray(np.log(q / (1.0 - q)), dtype=np.float64)
 
 

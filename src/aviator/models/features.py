@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from aviator.curve import FloatArray
+from aviator.core.curve import FloatArray
 
 #: Rounds of history the features look at (at most; fewer at the start of a series).
 LOOKBACK = 100

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from aviator.curve import GRID, GRID_ARRAY, FloatArray, house_survival
+from aviator.core.curve import GRID, GRID_ARRAY, FloatArray, clean_rows, house_survival
 from aviator.models.base import Model
 from aviator.models.features import ema, window_matrix
 
@@ -86,13 +86,6 @@ def curves_from_points(points: FloatArray, rtp: float) -> FloatArray:
     curves = np.minimum(cap, points[:, None] / (2.0 * GRID_ARRAY[None, :]))
     curves[:, 0] = 1.0
     return np.asarray(curves, dtype=np.float64)
-
-
-def clean_rows(curves: FloatArray, floor: float = 1e-6) -> FloatArray:
-    """``curve.clean_curve`` applied to every row at once."""
-    out = np.clip(curves, floor, 1.0)
-    out[:, 0] = 1.0
-    return np.asarray(np.minimum.accumulate(out, axis=1), dtype=np.float64)
 
 
 class HeuristicModel(Model):

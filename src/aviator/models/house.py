@@ -6,14 +6,15 @@ from typing import Any
 
 import numpy as np
 
-from aviator.curve import FloatArray, clean_curve, house_survival
+from aviator.core.baseline import BASELINE
+from aviator.core.curve import FloatArray, clean_curve, house_survival
 from aviator.models.base import Model
 
 
 class HouseModel(Model):
     """The baseline: the published distribution, whatever came before."""
 
-    name = "house"
+    name = BASELINE
     description = "The game's published odds P(M >= x) = RTP/x; the baseline every model is scored against."
 
     def predict(self, history: FloatArray) -> tuple[FloatArray, dict[str, Any]]:

@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 from river import linear_model, optim, preprocessing
 
-from aviator.curve import THRESHOLDS, FloatArray, house_survival
+from aviator.core.curve import THRESHOLDS, FloatArray, curve_from_threshold_probs, house_survival
 from aviator.models.base import Model, ModelParams
-from aviator.models.ensemble import curve_from_threshold_probs
 
 #: Rounds the features look back over.
 RECENT = 20

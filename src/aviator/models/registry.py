@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from aviator.core.baseline import BASELINE
 from aviator.models.base import Model, ModelParams
 from aviator.models.empirical import EmpiricalModel
 from aviator.models.ensemble import EnsembleModel
@@ -42,6 +43,6 @@ def create_model(name: str, params: ModelParams | None = None) -> Model:
 def create_models(names: Iterable[str] | None = None, params: ModelParams | None = None) -> dict[str, Model]:
     """Instances of the named models (all registered ones by default), house always first."""
     wanted = list(names) if names is not None else known_models()
-    if "house" not in wanted:
-        wanted.insert(0, "house")
+    if BASELINE not in wanted:
+        wanted.insert(0, BASELINE)
     return {name: create_model(name, params) for name in wanted}

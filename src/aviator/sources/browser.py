@@ -29,14 +29,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aviator.domain import Round, utcnow
-from aviator.files.parse import parse_multiplier
+from aviator.core.multiplier import parse_multiplier
+from aviator.core.rounds import Round, utcnow
 from aviator.sources.history_diff import DEFAULT_MIN_OVERLAP, HistoryTracker
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Frame, Page, Playwright
 
-    from aviator.files.writer import FeedOptions
+    from aviator.sources.feeds import FeedOptions
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def _first_line(error: BaseException) -> str:
 
 
 class BrowserFeed:
-    """A :class:`aviator.files.writer.RoundFeed` reading a game page's history of results."""
+    """A :class:`aviator.sources.feeds.RoundFeed` reading a game page's history of results."""
 
     #: Writes the round id column, the only thing keeping two equal results seen in one look apart.
     with_fairness = True

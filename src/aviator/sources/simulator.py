@@ -11,7 +11,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
 
-from aviator.domain import Fairness, Round, utcnow
+from aviator.core.rounds import Fairness, Round, utcnow
 from aviator.fairness import SimulatedRound, server_hash, simulate_round
 
 logger = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ import numpy as np
 from sqlalchemy import Connection, Engine, Insert, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from aviator.curve import FloatArray
-from aviator.domain import Fairness, Round, StoredRound
+from aviator.core.curve import FloatArray
+from aviator.core.rounds import Fairness, Round, StoredRound
 from aviator.store import tables as t
 
 #: State keys that outlive a reset (the deployment's identity names its lease and bus channel).

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from aviator.api.deps import ServicesDep
-from aviator.monitor import render_metrics
+from aviator.ops.monitor import render_metrics
 
 router = APIRouter(tags=["status"])
 

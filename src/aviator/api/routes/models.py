@@ -8,10 +8,10 @@ from fastapi import APIRouter, Body, HTTPException, status
 from pydantic import ValidationError
 
 from aviator.api.deps import ServicesDep, TokenDep
-from aviator.events import encode_event
+from aviator.api.server import Services
+from aviator.core.events import encode_event
+from aviator.core.runtime import RuntimeSettings, describe_errors
 from aviator.models.registry import UnknownModelError
-from aviator.runtime_settings import RuntimeSettings, describe_errors
-from aviator.services import Services
 
 router = APIRouter(prefix="/api", tags=["models"])
 

@@ -7,10 +7,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, status
 
 from aviator.api.deps import ServicesDep
-from aviator.curve import quantile_multiplier
-from aviator.domain import Forecast
+from aviator.api.server import Services
+from aviator.core.curve import quantile_multiplier
+from aviator.core.forecast import Forecast
 from aviator.models.registry import UnknownModelError
-from aviator.services import Services
 
 router = APIRouter(prefix="/api", tags=["predict"])
 

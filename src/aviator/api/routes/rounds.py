@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, HTTPException, Query, status
 from fastapi.responses import JSONResponse
 
 from aviator.api.deps import ServicesDep, TokenDep
-from aviator.domain import StoredRound
+from aviator.core.rounds import StoredRound
 from aviator.fairness import verify_simulated
 from aviator.sources.simulator import SOURCE_NAME
 

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 
 from aviator.api.deps import ServicesDep, TokenDep
 from aviator.api.routes.models import models_report
-from aviator.domain import utcnow
-from aviator.events import encode_event
+from aviator.core.events import encode_event
+from aviator.core.rounds import utcnow
 
 router = APIRouter(prefix="/api", tags=["session"])
 

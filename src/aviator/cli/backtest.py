@@ -1,0 +1,192 @@
+"""``aviator backtest FILE...``: walk-forward backtest of the models on round files, with skill and verdicts.
+
+Bad rows are reported (file, line, reason) and the good ones used. Exit codes: 0 on success, 1 when
+the files hold no usable round, 2 for bad options (the message names the option).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from aviator.core.curve import THRESHOLDS, FloatArray
+from aviator.files.parse import ParsedRow, RowError, read_file
+
+if TYPE_CHECKING:
+    from aviator.evaluation.report import BacktestReport
+
+#: Bad rows listed one by one; the rest are only counted.
+MAX_ERRORS_SHOWN = 20
+
+
+def _aware(ts: datetime) -> datetime:
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
+def load_series(files: Sequence[Path], console: Console) -> FloatArray:
+    """The multipliers of all files in time order (stable), duplicates dropped; bad rows reported."""
+    rows: list[ParsedRow] = []
+    errors: list[RowError] = []
+    for path in files:
+        parsed = read_file(path)
+        rows.extend(parsed.rows)
+        errors.extend(parsed.errors)
+    for error in errors[:MAX_ERRORS_SHOWN]:
+        console.print(f"[yellow]skipped[/yellow] {error.file}:{error.line}: {error.reason}", highlight=False)
+    if errors:
+        shown = min(len(errors), MAX_ERRORS_SHOWN)
+        console.print(f"{len(errors)} bad rows skipped ({shown} listed), {len(rows)} rows read")
+    rows.sort(key=lambda row: _aware(row.timestamp))
+    seen: set[tuple[Any, ...]] = set()
+    values: list[float] = []
+    for row in rows:
+        key = ("id", row.round_id) if row.round_id else ("ts", _aware(row.timestamp), row.multiplier)
+        if key not in seen:
+            seen.add(key)
+            values.append(float(row.multiplier))
+    if len(values) < len(rows):
+        console.print(f"{len(rows) - len(values)} duplicate rounds dropped")
+    return np.asarray(values, dtype=np.float64)
+
+
+def _fmt(value: float | None, digits: int = 4) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def render(report: BacktestReport, console: Console, target: float) -> None:
+    """The results table, the calibration table at one threshold and the skipped models."""
+    s = report.settings
+    table = Table(
+        title=f"Backtest: {report.rounds} rounds, {s['n_windows']} windows, h={s['h']}, "
+        f"step {s['step_size']}, target {target:g}x"
+    )
+    for column in ("model", "rounds", "log score", "Brier@2", "RPS", "MAE", "hit rate"):
+        table.add_column(column, justify="right" if column != "model" else "left", no_wrap=True)
+    table.add_column("skill [95% interval]", justify="right", no_wrap=True)
+    table.add_column("verdict")
+    for name, result in report.models.items():
+        sc, sk = result.scores, result.skill
+        interval = (
+            f"{_fmt(sk.mean)} [{_fmt(sk.low)}, {_fmt(sk.high)}]" if sk.low is not None else _fmt(sk.mean)
+        )
+        table.add_row(
+            name,
+            str(result.rounds),
+            _fmt(sc["log_score"]),
+            _fmt(sc["brier@2"]),
+            _fmt(sc["rps"]),
+            _fmt(sc["mae"], 2),
+            _fmt(sc["hit_rate"], 3),
+            interval,
+            sk.verdict,
+        )
+    console.print(table)
+    t = target if target in THRESHOLDS else 2.0
+    cal = Table(title=f"Calibration of P(M ≥ {t:g}): forecast vs observed frequency")
+    for column in ("model", "forecast bin", "rounds", "mean forecast", "observed"):
+        cal.add_column(column, justify="left" if column == "model" else "right")
+    for name, result in report.models.items():
+        for row in result.calibration:
+            if row["threshold"] == t and row["count"]:
+                low, high = row["bin"]
+                cal.add_row(
+                    name,
+                    f"[{low:.1f}, {high:.1f})",
+                    str(row["count"]),
+                    _fmt(row["predicted"], 3),
+                    _fmt(row["observed"], 3),
+                )
+    console.print(cal)
+    for name, reason in report.skipped.items():
+        console.print(f"[yellow]not scored[/yellow] {name}: {reason}", highlight=False)
+    console.print("skill = mean log score minus house's on the same rounds (nats per round)")
+
+
+def backtest(
+    files: Annotated[list[Path], typer.Argument(help="Round files (CSV/JSON) to backtest on.")],
+    models: Annotated[
+        str, typer.Option("--models", help="Comma-separated model names (default: all registered).")
+    ] = "",
+    h: Annotated[int, typer.Option("--h", min=1, help="Rounds forecast per window.")] = 1,
+    n_windows: Annotated[
+        int | None, typer.Option("--n-windows", min=1, help="Windows (default: all after the warm-up).")
+    ] = None,
+    step_size: Annotated[
+        int | None, typer.Option("--step-size", min=1, help="Rounds between windows (default: h).")
+    ] = None,
+    input_size: Annotated[
+        int | None, typer.Option("--input-size", min=1, help="Most rounds a model is trained on.")
+    ] = None,
+    refit: Annotated[
+        int, typer.Option("--refit", min=0, help="Retrain batch models every R windows (0 = never).")
+    ] = 0,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here.")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Draw the calibration plot (PNG) here.")] = None,
+    rtp: Annotated[float, typer.Option("--rtp", min=0.5, max=1.0, help="Return to player c.")] = 0.97,
+    target: Annotated[float, typer.Option("--target", min=1.01, help="Cash-out target for hits.")] = 2.0,
+) -> None:
+    """Walk-forward backtest: every model scored against the house odds, with skill and a verdict."""
+    # Imported here: the models pull in scikit-learn, which other commands need not wait for.
+    from aviator.evaluation.backtest import run_backtest
+    from aviator.evaluation.calibration import plot_calibration
+    from aviator.models.registry import UnknownModelError
+
+    console = Console()
+    if not console.is_terminal:  # files and pipes get the whole table unwrapped
+        console.width = max(console.width, 160)
+    names = [name.strip() for name in models.split(",") if name.strip()]
+    missing = [str(path) for path in files if not path.is_file()]
+    if missing:
+        raise typer.BadParameter(f"no such file: {', '.join(missing)}", param_hint="'FILES'")
+    series = load_series(files, console)
+    if len(series) == 0:
+        console.print("[red]no usable rounds in the files[/red]")
+        raise typer.Exit(1)
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("backtest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("backtest", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            report = run_backtest(
+                series,
+                names,
+                h=h,
+                n_windows=n_windows,
+                step_size=step_size,
+                input_size=input_size,
+                refit=refit,
+                rtp=rtp,
+                target=target,
+                progress=progress,
+            )
+        except UnknownModelError as error:
+            raise typer.BadParameter(str(error), param_hint="'--models'") from None
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="'--n-windows'") from None
+    render(report, console, target)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        console.print(f"report written to {json_out}")
+    if plot is not None:
+        plot_calibration(report.calibration_tables(), plot, title=f"Calibration on {report.rounds} rounds")
+        console.print(f"calibration plot written to {plot}")
