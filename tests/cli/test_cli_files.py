@@ -14,7 +14,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from aviator.cli.files import collect, import_files
+from aviator.cli.collect import collect
+from aviator.cli.import_files import import_files
 from aviator.files.parse import read_file
 from aviator.store.db import connect
 from aviator.store.repository import Store
@@ -107,7 +108,7 @@ def test_collect_rejects_an_unknown_source(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_collect_stops_cleanly_on_a_signal(tmp_path: Path, signum: int) -> None:
-    script = "import typer; from aviator.cli.files import collect; typer.run(collect)"
+    script = "import typer; from aviator.cli.collect import collect; typer.run(collect)"
     command = [sys.executable, "-c", script, "--out", str(tmp_path), "--interval", "0.05"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

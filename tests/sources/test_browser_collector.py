@@ -273,7 +273,7 @@ def test_a_network_outage_is_retried_and_unreadable_items_are_never_written(
 
 def _collect_command(out: Path, url: str, *options: str) -> list[str]:
     # ``aviator collect`` without loading the rest of the CLI (the models take seconds to import).
-    script = "import typer; from aviator.cli.files import collect; typer.run(collect)"
+    script = "import typer; from aviator.cli.collect import collect; typer.run(collect)"
     return [sys.executable, "-c", script, "--source", "browser", "--out", str(out), "--url", url, *options]
 
 

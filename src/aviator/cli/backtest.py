@@ -8,54 +8,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
-
-from aviator.core.curve import THRESHOLDS, FloatArray
-from aviator.files.parse import ParsedRow, RowError, read_file
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from aviator.core.curve import FloatArray
     from aviator.evaluation.report import BacktestReport
 
 #: Bad rows listed one by one; the rest are only counted.
 MAX_ERRORS_SHOWN = 20
 
 
-def _aware(ts: datetime) -> datetime:
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
-
-
 def load_series(files: Sequence[Path], console: Console) -> FloatArray:
-    """The multipliers of all files in time order (stable), duplicates dropped; bad rows reported."""
-    rows: list[ParsedRow] = []
-    errors: list[RowError] = []
-    for path in files:
-        parsed = read_file(path)
-        rows.extend(parsed.rows)
-        errors.extend(parsed.errors)
-    for error in errors[:MAX_ERRORS_SHOWN]:
+    """The multipliers of all files in time order, duplicates dropped; bad rows reported."""
+    from aviator.files.series import load_series as read_series
+
+    loaded = read_series(files)
+    for error in loaded.errors[:MAX_ERRORS_SHOWN]:
         console.print(f"[yellow]skipped[/yellow] {error.file}:{error.line}: {error.reason}", highlight=False)
-    if errors:
-        shown = min(len(errors), MAX_ERRORS_SHOWN)
-        console.print(f"{len(errors)} bad rows skipped ({shown} listed), {len(rows)} rows read")
-    rows.sort(key=lambda row: _aware(row.timestamp))
-    seen: set[tuple[Any, ...]] = set()
-    values: list[float] = []
-    for row in rows:
-        key = ("id", row.round_id) if row.round_id else ("ts", _aware(row.timestamp), row.multiplier)
-        if key not in seen:
-            seen.add(key)
-            values.append(float(row.multiplier))
-    if len(values) < len(rows):
-        console.print(f"{len(rows) - len(values)} duplicate rounds dropped")
-    return np.asarray(values, dtype=np.float64)
+    if loaded.errors:
+        shown = min(len(loaded.errors), MAX_ERRORS_SHOWN)
+        console.print(f"{len(loaded.errors)} bad rows skipped ({shown} listed), {loaded.rows_read} rows read")
+    if loaded.duplicates:
+        console.print(f"{loaded.duplicates} duplicate rounds dropped")
+    return loaded.values
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:
@@ -64,6 +44,10 @@ def _fmt(value: float | None, digits: int = 4) -> str:
 
 def render(report: BacktestReport, console: Console, target: float) -> None:
     """The results table, the calibration table at one threshold and the skipped models."""
+    from rich.table import Table
+
+    from aviator.core.curve import THRESHOLDS
+
     s = report.settings
     table = Table(
         title=f"Backtest: {report.rounds} rounds, {s['n_windows']} windows, h={s['h']}, "
@@ -135,7 +119,9 @@ def backtest(
     target: Annotated[float, typer.Option("--target", min=1.01, help="Cash-out target for hits.")] = 2.0,
 ) -> None:
     """Walk-forward backtest: every model scored against the house odds, with skill and a verdict."""
-    # Imported here: the models pull in scikit-learn, which other commands need not wait for.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from aviator.evaluation.backtest import run_backtest
     from aviator.evaluation.calibration import plot_calibration
     from aviator.models.registry import UnknownModelError

@@ -14,8 +14,6 @@ from typing import Annotated, Any
 import typer
 
 from aviator.cli.common import settings_or_exit
-from aviator.ops.monitor import MULTIPROC_ENV
-from aviator.store.db import normalize_url
 
 APP_FACTORY = "aviator.api.app:create_app"
 
@@ -36,6 +34,8 @@ def log_config(level: str) -> dict[str, Any]:
 
 def _prepare_multiproc_dir() -> None:
     """Prometheus's multiprocess directory must exist and start empty (old pids' files skew sums)."""
+    from aviator.ops.monitor import MULTIPROC_ENV
+
     directory = os.environ.get(MULTIPROC_ENV)
     if not directory:
         return
@@ -54,6 +54,8 @@ def serve(
 ) -> None:
     """Serve the API, the WebSocket and the dashboard; no simulator unless AVIATOR_SOURCE names it."""
     import uvicorn
+
+    from aviator.store.db import normalize_url
 
     settings = settings_or_exit()
     backend = normalize_url(settings.database_url).split(":", 1)[0]

@@ -28,6 +28,7 @@ class ModelResult:
             "skill_ci": [self.skill.low, self.skill.high],
             "skill_method": self.skill.method,
             "verdict": self.skill.verdict,
+            "verdict_code": self.skill.code.value,
             "calibration": self.calibration,
             "seconds": round(self.seconds, 3),
         }

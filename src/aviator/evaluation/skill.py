@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from statistics import NormalDist
 from typing import Any, Literal
 
@@ -24,6 +25,17 @@ SKILL = "evidence of skill over the house odds"
 NO_SKILL = "no evidence of skill"
 WORSE = "worse than the house odds"
 BASELINE_VERDICT = "the baseline: the house odds themselves"
+
+
+class VerdictCode(StrEnum):
+    """What a verdict says, for machines (the page picks colours and words by it, never by the text)."""
+
+    SKILL = "skill"
+    NO_SKILL = "no_skill"
+    WORSE = "worse"
+    TOO_FEW = "too_few"
+    BASELINE = "baseline"
+
 
 Method = Literal["dm", "bootstrap"]
 
@@ -42,20 +54,45 @@ class Skill:
     n: int
     verdict: str
     method: str
+    code: VerdictCode = VerdictCode.TOO_FEW
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
+def classify(low: float | None, high: float | None, n: int, minimum: int = MIN_ROUNDS) -> VerdictCode:
+    """The verdict for an interval of skill measured on n rounds."""
+    if n < minimum or low is None or high is None:
+        return VerdictCode.TOO_FEW
+    if low > 0:
+        return VerdictCode.SKILL
+    if high < 0:
+        return VerdictCode.WORSE
+    return VerdictCode.NO_SKILL
+
+
+def verdict_words(code: VerdictCode, n: int, minimum: int = MIN_ROUNDS) -> str:
+    """The words of a verdict."""
+    words = {
+        VerdictCode.SKILL: SKILL,
+        VerdictCode.NO_SKILL: NO_SKILL,
+        VerdictCode.WORSE: WORSE,
+        VerdictCode.BASELINE: BASELINE_VERDICT,
+    }
+    return words.get(code) or too_few(n, minimum)
+
+
 def verdict(low: float | None, high: float | None, n: int, minimum: int = MIN_ROUNDS) -> str:
     """The verdict in words for an interval of skill measured on n rounds."""
-    if n < minimum or low is None or high is None:
-        return too_few(n, minimum)
-    if low > 0:
-        return SKILL
-    if high < 0:
-        return WORSE
-    return NO_SKILL
+    return verdict_words(classify(low, high, n, minimum), n, minimum)
+
+
+def make_skill(
+    mean: float | None, low: float | None, high: float | None, n: int, method: str, minimum: int = MIN_ROUNDS
+) -> Skill:
+    """A Skill with its verdict (code and words) read off the interval."""
+    code = classify(low, high, n, minimum)
+    return Skill(mean, low, high, n, verdict_words(code, n, minimum), method, code)
 
 
 def z_value(level: float = 0.95) -> float:
@@ -114,10 +151,10 @@ def compute_skill(
     d = np.asarray(model_log_scores, dtype=np.float64) - np.asarray(house_log_scores, dtype=np.float64)
     n = len(d)
     if n == 0:
-        return Skill(None, None, None, 0, too_few(0, minimum), method)
+        return make_skill(None, None, None, 0, method, minimum)
     mean = float(d.mean())
     if n < minimum:
-        return Skill(mean, None, None, n, too_few(n, minimum), method)
+        return make_skill(mean, None, None, n, method, minimum)
     if method == "dm":
         half = z_value(level) * math.sqrt(
             hac_variance_of_mean(d, newey_west_lags(n) if lags is None else lags)
@@ -125,9 +162,9 @@ def compute_skill(
         low, high = mean - half, mean + half
     else:
         low, high = _bootstrap_interval(d, level, resamples, seed, block)
-    return Skill(mean, low, high, n, verdict(low, high, n, minimum), method)
+    return make_skill(mean, low, high, n, method, minimum)
 
 
 def baseline_skill(n: int, method: str = "dm") -> Skill:
     """House measured against itself: zero by definition."""
-    return Skill(0.0, 0.0, 0.0, n, BASELINE_VERDICT, method)
+    return Skill(0.0, 0.0, 0.0, n, BASELINE_VERDICT, method, VerdictCode.BASELINE)

@@ -16,7 +16,7 @@ from typing import Any
 from aviator.core.baseline import BASELINE
 from aviator.evaluation.calibration import CalibrationCounts
 from aviator.evaluation.scores import MEAN_KEYS, RoundScore, summarize
-from aviator.evaluation.skill import MIN_ROUNDS, Skill, baseline_skill, too_few, verdict, z_value
+from aviator.evaluation.skill import MIN_ROUNDS, Skill, baseline_skill, make_skill, z_value
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +56,11 @@ class ModelTracker:
         if self.name == BASELINE:
             return baseline_skill(self.n, _METHOD)
         if self.n == 0:
-            return Skill(None, None, None, 0, too_few(0), _METHOD)
+            return make_skill(None, None, None, 0, _METHOD)
         if self.n < MIN_ROUNDS:
-            return Skill(self.d_mean, None, None, self.n, too_few(self.n), _METHOD)
+            return make_skill(self.d_mean, None, None, self.n, _METHOD)
         half = _Z * math.sqrt(self.d_m2 / (self.n - 1) / self.n)
-        low, high = self.d_mean - half, self.d_mean + half
-        return Skill(self.d_mean, low, high, self.n, verdict(low, high, self.n), _METHOD)
+        return make_skill(self.d_mean, self.d_mean - half, self.d_mean + half, self.n, _METHOD)
 
     def summary(self) -> dict[str, Any]:
         """Every figure, JSON-safe; None where nothing has been measured yet."""

@@ -227,6 +227,7 @@ class Engine:
                     "skill": skill["mean"],
                     "skill_ci": [skill["low"], skill["high"]],
                     "verdict": skill["verdict"],
+                    "verdict_code": skill["code"],
                     "log_score": scores["log_score"],
                     "hit_rate": scores["hit_rate"],
                 }

@@ -1,7 +1,6 @@
-"""``aviator import FILE...`` and ``aviator collect --out DIR``: rounds from and into CSV files.
+"""``aviator collect --out DIR``: write rounds as they happen to ``aviator_payouts_*.csv`` files.
 
-``import`` exits with 0 when it ran (rejected lines are listed, not fatal), 2 for bad settings or
-options, 1 when a file cannot be read. ``collect`` stops cleanly on SIGINT/SIGTERM or after --rounds.
+Stops cleanly on SIGINT/SIGTERM or after ``--rounds``.
 """
 
 from __future__ import annotations
@@ -14,96 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 
 from aviator.cli.common import settings_or_exit
-from aviator.core.rounds import Round
-from aviator.files.importer import DEFAULT_CHUNK_ROWS, ImportSummary
-from aviator.files.importer import import_files as run_import
-from aviator.files.writer import PayoutsCsvWriter, collect_rounds
 from aviator.sources.catalog import FEEDS
-from aviator.sources.feeds import FeedOptions
-from aviator.store.db import connect, migrate
-from aviator.store.repository import Store
 
-
-def _print_summary(summary: ImportSummary) -> None:
-    typer.echo(
-        f"Imported {summary.files} file(s) in {summary.seconds:.2f} s ({summary.rows_per_second:,.0f} rows/s)"
-    )
-    for label, value in (
-        ("read", summary.read),
-        ("stored", summary.stored),
-        ("duplicates", summary.duplicates),
-        ("rejected", summary.rejected),
-    ):
-        typer.echo(f"  {label:<11} {value}")
-    if summary.rejected:
-        shown = len(summary.errors)
-        typer.echo(f"Rejected lines (first {shown} of {summary.rejected}):")
-        for error in summary.errors:
-            typer.echo(f"  {error}")
-
-
-def import_files(
-    files: Annotated[
-        list[Path],
-        typer.Argument(help="CSV files of rounds.", exists=True, dir_okay=False, readable=True),
-    ],
-    database_url: Annotated[
-        str | None,
-        typer.Option("--database-url", help="Store URL (default: AVIATOR_DATABASE_URL)."),
-    ] = None,
-    source: Annotated[
-        str, typer.Option(help="Source name stored with each round; part of its duplicate key.")
-    ] = "csv",
-    chunk_rows: Annotated[int, typer.Option(min=1, help="Rows per store transaction.")] = DEFAULT_CHUNK_ROWS,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
-) -> None:
-    """Import round files (timestamp + multiplier, optional seeds) into the store."""
-    if not 1 <= len(source) <= 64:
-        raise typer.BadParameter("must be 1 to 64 characters", param_hint="'--source'")
-    settings = settings_or_exit()
-    engine = connect(database_url or settings.database_url)
-    try:
-        migrate(engine)
-        store = Store(engine)
-        total = sum(path.stat().st_size for path in files)
-        with Progress(
-            TextColumn("importing"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            disable=not progress,
-        ) as bar:
-            task = bar.add_task("import", total=total)
-            summary = run_import(
-                files,
-                store,
-                source=source,
-                max_multiplier=settings.max_multiplier,
-                chunk_rows=chunk_rows,
-                progress=lambda done: bar.advance(task, done),
-            )
-    except OSError as error:
-        typer.echo(f"cannot read: {error}", err=True)
-        raise typer.Exit(1) from error
-    finally:
-        engine.dispose()
-    _print_summary(summary)
+if TYPE_CHECKING:
+    from aviator.core.rounds import Round
 
 
 @contextmanager
@@ -191,6 +109,9 @@ def collect(
     ] = None,
 ) -> None:
     """Write rounds as they happen to a new aviator_payouts_YYYYMMDD_HHMMSS.csv in --out."""
+    from aviator.files.writer import PayoutsCsvWriter, collect_rounds
+    from aviator.sources.feeds import FeedOptions
+
     factory = FEEDS.get(source)
     if factory is None:
         raise typer.BadParameter(
