@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aviator.fairness.planted import PLANT_KINDS, Plant, fair_rounds, lag_information, planted_rounds
+
+
+def _survival(values: np.ndarray, m: float) -> float:
+    return float((values >= m - 1e-9).mean())
+
+
+def test_fair_rounds_follow_the_law_on_the_cent_grid() -> None:
+    x = fair_rounds(200_000, 0.97, seed=3)
+    assert np.all(np.round(x * 100) == x * 100)
+    for m in (1.01, 2.0, 5.0, 20.0):
+        assert _survival(x, m) == pytest.approx(0.97 / m, abs=4 * np.sqrt(0.97 / m / 200_000))
+    assert _survival(x, 1.0) == 1.0
+
+
+def test_the_lag_plant_keeps_the_law_of_each_round_and_links_neighbours() -> None:
+    x = planted_rounds(200_000, Plant(kind="lag", strength=0.2, threshold=2.0), seed=4)
+    reach = x >= 2.0
+    assert reach.mean() == pytest.approx(0.485, abs=0.006)
+    assert _survival(x, 10.0) == pytest.approx(0.097, abs=0.003)
+    after_hit = reach[1:][reach[:-1]].mean()
+    after_miss = reach[1:][~reach[:-1]].mean()
+    assert after_hit == pytest.approx(0.485 + 0.2 * 0.515, abs=0.01)
+    assert after_miss == pytest.approx(0.485 - 0.2 * 0.485, abs=0.01)
+
+
+def test_cap_and_thin_change_only_the_tail() -> None:
+    capped = planted_rounds(100_000, Plant(kind="cap", level=20.0), seed=5)
+    assert capped.max() == 20.0 and _survival(capped, 2.0) == pytest.approx(0.485, abs=0.01)
+    thinned = planted_rounds(100_000, Plant(kind="thin", strength=0.5, level=20.0), seed=5)
+    assert _survival(thinned, 40.0) == pytest.approx(0.97 / 40 / 2, abs=0.002)
+    assert _survival(thinned, 2.0) == pytest.approx(0.485, abs=0.01)
+
+
+@pytest.mark.parametrize("kind", PLANT_KINDS)
+def test_every_kind_is_reproducible_and_on_the_grid(kind: str) -> None:
+    plant = Plant(kind=kind, strength=0.1)  # type: ignore[arg-type]
+    a, b = planted_rounds(5_000, plant, seed=9), planted_rounds(5_000, plant, seed=9)
+    assert np.array_equal(a, b) and a.min() >= 1.0
+    assert np.all(np.abs(np.round(a * 100) - a * 100) < 1e-6)
+
+
+def test_lag_information_is_about_two_hundredths_of_a_nat_at_strength_point_two() -> None:
+    assert lag_information(0.2) == pytest.approx(0.020, abs=0.001)
+    assert lag_information(0.0) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_bad_plants_are_refused_with_the_reason() -> None:
+    with pytest.raises(ValueError, match="unknown plant kind"):
+        Plant(kind="wobble")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="strength"):
+        Plant(kind="lag", strength=1.5)
