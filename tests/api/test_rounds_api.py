@@ -114,7 +114,8 @@ def test_export_and_reset(client: TestClient) -> None:
     assert export.status_code == 200
     assert "attachment" in export.headers["content-disposition"]
     body = export.json()
-    assert len(body["rounds"]) == 3 and body["settings"]["target"] == 2.0
+    assert len(body["rounds"]) == 3 and body["header"]["settings"]["target"] == 2.0
+    assert body["header"]["counts"]["rounds"] == 3
     assert client.post("/api/reset").json()["success"] is True
     assert client.get("/api/rounds").json()["rounds"] == []
     assert client.get("/api/status").json()["rounds"] == 0

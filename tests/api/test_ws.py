@@ -10,7 +10,7 @@ from starlette.testclient import WebSocketTestSession
 def _next_of(ws: WebSocketTestSession, kind: str, limit: int = 50) -> dict[str, Any]:
     for _ in range(limit):
         event: dict[str, Any] = ws.receive_json()
-        assert set(event) == {"type", "data", "ts"}
+        assert set(event) == {"type", "stream", "data", "ts"}
         if event["type"] == kind:
             return event
     raise AssertionError(f"no {kind} event in {limit} messages")
@@ -63,7 +63,7 @@ def test_a_slow_client_does_not_stall_the_others(client: TestClient) -> None:
     with client.websocket_connect("/ws") as slow, client.websocket_connect("/ws") as fast:
         _next_of(slow, "hello")
         _next_of(fast, "hello")
-        size = client.app.state.services.settings.ws_queue_size  # type: ignore[attr-defined]
+        size = client.app.state.server.settings.ws_queue_size  # type: ignore[attr-defined]
         batch = [{"multiplier": 1.5, "round_id": f"q{i}"} for i in range(size * 2)]
         client.post("/api/rounds", json=batch)
         # The fast reader gets the newest round while the slow one's queue stays bounded.

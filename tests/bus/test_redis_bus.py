@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from redis.asyncio import Redis
 
-from aviator.bus.redis import CLIENT_NAME, RedisBus, redact
+from aviator.bus.base import Channel
+from aviator.bus.redis import CLIENT_NAME, RedisBus
+from aviator.core.redact import redact
 
 ENV = "AVIATOR_TEST_REDIS_URL"
 pytestmark = pytest.mark.services
@@ -51,30 +53,30 @@ def test_redact_hides_the_password() -> None:
 
 def test_events_reach_subscribers_of_every_bus_in_order(redis_url: str) -> None:
     async def scenario() -> None:
-        channel = f"test:{uuid.uuid4().hex}"
-        sender, receiver = RedisBus(redis_url, channel), RedisBus(redis_url, channel)
+        namespace = f"test:{uuid.uuid4().hex}"
+        sender, receiver = RedisBus(redis_url, namespace), RedisBus(redis_url, namespace)
         await sender.connect()
         await receiver.connect()
         got_here: list[str] = []
         got_there: list[str] = []
         tasks = [
-            asyncio.create_task(_collect(sender.subscribe(), got_here)),
-            asyncio.create_task(_collect(receiver.subscribe(), got_there)),
+            asyncio.create_task(_collect(sender.subscribe(Channel.EVENTS), got_here)),
+            asyncio.create_task(_collect(receiver.subscribe(Channel.EVENTS), got_there)),
         ]
 
         async def both_subscribed() -> bool:
-            return await _subscribers(redis_url, channel) == 2
+            return await _subscribers(redis_url, f"{namespace}:events") == 2
 
         await _wait_for(both_subscribed)
         for i in range(50):
-            await sender.publish(f"event {i}")
+            await sender.publish(Channel.EVENTS, f"event {i}")
 
         async def all_arrived() -> bool:
             return len(got_here) == 50 and len(got_there) == 50
 
         await _wait_for(all_arrived)
         assert got_there == [f"event {i}" for i in range(50)] == got_here
-        assert sender.status()["published"] == 50 and sender.status()["connected"] is True
+        assert sender.status().published == 50 and sender.status().connected is True
         await sender.disconnect()
         await receiver.disconnect()
         await asyncio.wait_for(asyncio.gather(*tasks), 5)
@@ -84,14 +86,14 @@ def test_events_reach_subscribers_of_every_bus_in_order(redis_url: str) -> None:
 
 def test_subscription_recovers_after_client_kill(redis_url: str) -> None:
     async def scenario() -> None:
-        channel = f"test:{uuid.uuid4().hex}"
-        bus = RedisBus(redis_url, channel, max_backoff=0.5)
+        namespace = f"test:{uuid.uuid4().hex}"
+        bus = RedisBus(redis_url, namespace, max_backoff=0.5)
         await bus.connect()
         got: list[str] = []
-        task = asyncio.create_task(_collect(bus.subscribe(), got))
+        task = asyncio.create_task(_collect(bus.subscribe(Channel.EVENTS), got))
 
         async def subscribed() -> bool:
-            return await _subscribers(redis_url, channel) == 1
+            return await _subscribers(redis_url, f"{namespace}:events") == 1
 
         await _wait_for(subscribed)
         async with Redis.from_url(redis_url) as admin:
@@ -99,22 +101,22 @@ def test_subscription_recovers_after_client_kill(redis_url: str) -> None:
         assert int(killed) >= 1
 
         async def reported_down() -> bool:
-            return bus.status()["subscribe_errors"] != 0
+            return bus.status().subscribe_errors != 0
 
         await _wait_for(reported_down)
         await _wait_for(subscribed)
 
         async def healed() -> bool:
-            return bus.status()["connected"] is True
+            return bus.status().connected is True
 
         await _wait_for(healed)
-        await bus.publish("after the outage")
+        await bus.publish(Channel.EVENTS, "after the outage")
 
         async def arrived() -> bool:
             return got == ["after the outage"]
 
         await _wait_for(arrived)
-        assert "subscribe" in str(bus.status()["last_error"])
+        assert "subscribe" in str(bus.status().last_error)
         await bus.disconnect()
         await asyncio.wait_for(task, 5)
 
@@ -123,17 +125,17 @@ def test_subscription_recovers_after_client_kill(redis_url: str) -> None:
 
 def test_publisher_retries_after_its_connection_is_killed(redis_url: str) -> None:
     async def scenario() -> None:
-        channel = f"test:{uuid.uuid4().hex}"
-        bus = RedisBus(redis_url, channel, max_backoff=0.5)
+        namespace = f"test:{uuid.uuid4().hex}"
+        bus = RedisBus(redis_url, namespace, max_backoff=0.5)
         await bus.connect()
         got: list[str] = []
-        task = asyncio.create_task(_collect(bus.subscribe(), got))
+        task = asyncio.create_task(_collect(bus.subscribe(Channel.EVENTS), got))
 
         async def subscribed() -> bool:
-            return await _subscribers(redis_url, channel) == 1
+            return await _subscribers(redis_url, f"{namespace}:events") == 1
 
         await _wait_for(subscribed)
-        await bus.publish("one")
+        await bus.publish(Channel.EVENTS, "one")
 
         async def first() -> bool:
             return got == ["one"]
@@ -143,8 +145,8 @@ def test_publisher_retries_after_its_connection_is_killed(redis_url: str) -> Non
             for client in await admin.client_list(_type="normal"):
                 if client.get("name") == CLIENT_NAME:
                     await admin.client_kill_filter(_id=client["id"])
-        await bus.publish("two")
-        await bus.publish("three")
+        await bus.publish(Channel.EVENTS, "two")
+        await bus.publish(Channel.EVENTS, "three")
 
         async def rest() -> bool:
             return got == ["one", "two", "three"]

@@ -234,13 +234,18 @@ def module_tab(browser: Browser, server: Server) -> Iterator[Page]:
 
 @pytest.fixture
 def page(module_tab: Page, server: Server, console: ConsoleLog) -> Page:
-    """The module's dashboard tab at 1280x800, connected, with the default settings."""
+    """The module's dashboard tab at 1280x800, connected, with the default settings and this viewer's
+    own choices (stream, model, target) forgotten."""
     current = httpx.get(f"{server.url}/api/settings", timeout=10).json()
     if current != DEFAULT_SETTINGS:
         response = httpx.put(f"{server.url}/api/settings", json=DEFAULT_SETTINGS, timeout=10)
         assert response.status_code == 200, response.text
-        expect(module_tab.locator("#pred-model")).to_have_text("house")
-        expect(module_tab.locator("#set-target")).to_have_value("2")
+    if module_tab.evaluate("localStorage.getItem('aviator.viewer')") not in (None, "{}"):
+        module_tab.evaluate("localStorage.removeItem('aviator.viewer')")
+        module_tab.reload()
+        module_tab.wait_for_selector('#conn[data-state="open"]')
+    expect(module_tab.locator("#pred-model")).to_have_text("house")
+    expect(module_tab.locator("#set-target")).to_have_value("2")
     module_tab.evaluate("window.scrollTo(0, 0)")
     expect(module_tab.locator("#conn")).to_have_attribute("data-state", "open")
     return module_tab

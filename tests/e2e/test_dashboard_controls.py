@@ -20,7 +20,8 @@ def test_switching_the_model_shows_its_forecast_and_skill(page: Page, server: Se
     expect(page.locator("#model-stats-label")).to_contain_text(other)
     # Skill is never shown without its verdict; "not enough rounds" until 30 are scored.
     expect(page.locator("#skill-verdict")).not_to_be_empty()
-    assert httpx.get(f"{server.url}/api/settings").json()["model"] == other
+    # The choice is this viewer's own: the server's default for everyone else stays.
+    assert httpx.get(f"{server.url}/api/settings").json()["model"] == "house"
     expect(page.locator("#model-error")).to_be_empty()
 
 
@@ -41,7 +42,8 @@ def test_settings_are_checked_before_they_are_sent(page: Page, server: Server) -
     expect(page.locator("#err-target")).to_be_empty()
     expect(page.locator("#pred-target-label")).to_have_text("3.00×")
     saved = httpx.get(f"{server.url}/api/settings").json()
-    assert (saved["target"], saved["window"]) == (3.0, 30)
+    # The window is server-wide; the target is this viewer's own (the server's default stays).
+    assert (saved["target"], saved["window"]) == (2.0, 30)
     # The target line of the recent-multipliers chart moved with it.
     line = page.evaluate("document.getElementById('history-chart').layout.shapes[0].y0")
     assert line == 3.0

@@ -18,15 +18,15 @@ def test_export_downloads_the_session(page: Page, tmp_path: Path) -> None:
     with page.expect_download() as info:
         page.click("#export-link")
     download = info.value
-    assert download.suggested_filename.startswith("aviator_session_")
+    assert download.suggested_filename.startswith("aviator_simulator_")
     assert download.suggested_filename.endswith(".json")
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     body = json.loads(target.read_text())
-    assert {"exported_at", "settings", "rounds", "predictions", "models"} <= set(body)
-    assert len(body["rounds"]) > 0
-    assert body["settings"]["model"] == "house"
-    assert all(r["multiplier"] >= 1.0 for r in body["rounds"])
+    assert {"header", "rounds", "predictions", "summary"} <= set(body)
+    assert len(body["rounds"]) > 0 and body["header"]["counts"]["rounds"] == len(body["rounds"])
+    assert body["header"]["stream"] == "simulator" and body["header"]["settings"]["model"] == "house"
+    assert all(r["multiplier"] >= 1.0 and r["stream"] == "simulator" for r in body["rounds"])
 
 
 def test_reset_asks_first_and_then_forgets_the_session(page: Page, server: Server) -> None:

@@ -23,6 +23,12 @@ def test_five_thousand_rounds_keep_the_page_bounded(
     rng = random.Random(7)
     with httpx.Client(base_url=fresh_server.url, timeout=60) as client:
         for b in range(ROUNDS // BATCH):
+            if b == 1:  # the stream exists now: watch it while the rest arrives
+                page.wait_for_function(
+                    "[...document.querySelectorAll('#stream-select option')].some(o => o.value === 'bulk')"
+                )
+                page.select_option("#stream-select", "bulk")
+                page.wait_for_function("document.querySelector('#stream-select').value === 'bulk'")
             items = [
                 {
                     "multiplier": round(max(1.0, 0.97 / (1.0 - rng.random())), 2),
@@ -33,7 +39,9 @@ def test_five_thousand_rounds_keep_the_page_bounded(
             ]
             response = client.post("/api/rounds", json=items)
             assert response.status_code == 200 and response.json()["stored"] == BATCH
-        newest = client.get("/api/rounds", params={"limit": 1}).json()["rounds"][0]["seq"]
+        newest = client.get("/api/rounds", params={"limit": 1, "stream": "bulk"}).json()["rounds"][0][
+            "stream_seq"
+        ]
 
     # The page follows the feed to the last round (catching up by REST if events were dropped).
     page.wait_for_function(

@@ -13,12 +13,13 @@ from aviator.files.parse import (
     HeaderError,
     ParsedRow,
     RowError,
+    file_identity,
     parse_line,
     parse_timestamp,
     read_file,
     sniff_header,
     to_round,
-    to_store_row,
+    to_round_row,
 )
 
 SAMPLE = Path(__file__).parents[1] / "data" / "aviator_payouts_sample.csv"
@@ -235,12 +236,12 @@ def test_fairness_columns_become_a_fairness_record(tmp_path: Path) -> None:
         client_seeds=("c1", "c2", "c3"),
         combined_hash="chash",
     )
-    round_ = to_round(row, source="files")
+    round_ = to_round(row, stream="files:x", source="files", identity="f1")
     assert round_.fairness is not None
     assert round_.fairness.client_seeds == ("c1", "c2", "c3")
-    stored = to_store_row(row, source="files")
-    assert stored["key"] == round_.key == "files:id:run-1"
-    assert json.loads(stored["client_seeds"]) == ["c1", "c2", "c3"]
+    stored = to_round_row(row, source="files", identity="f1")
+    assert stored.key == round_.key == "id:run-1"
+    assert stored.client_seeds is not None and json.loads(stored.client_seeds) == ["c1", "c2", "c3"]
 
 
 def test_joined_client_seeds_and_rows_without_fairness() -> None:
@@ -251,19 +252,35 @@ def test_joined_client_seeds_and_rows_without_fairness() -> None:
     plain = parse_line("2025-12-10 19:32:35,2.00,,,", header, file="f", line=3)
     assert isinstance(plain, ParsedRow)
     assert (plain.client_seeds, plain.server_seed) == ((), None)
-    assert to_round(plain).fairness is None
-    assert to_store_row(plain)["client_seeds"] is None
+    assert to_round(plain, stream="s", source="csv", identity="f").fairness is None
+    assert to_round_row(plain, source="csv", identity="f").client_seeds is None
 
 
-def test_store_key_matches_the_domain_key_for_offset_timestamps() -> None:
+def test_a_row_without_an_id_is_known_by_its_file_and_line_not_its_values() -> None:
     header = sniff_header("timestamp,multiplier")
     row = parse_line("2025-12-10T21:32:35+02:00,2.5", header, file="f", line=2)
     assert isinstance(row, ParsedRow)
-    assert to_store_row(row)["key"] == to_round(row).key == "csv:ts:2025-12-10T19:32:35+00:00:2.50"
+    key = to_round_row(row, source="csv", identity="f1").key
+    assert key == to_round(row, stream="s", source="csv", identity="f1").key
+    assert key == f"file:f1:2:{row.digest}" and len(row.digest) == 8
     same = parse_line("2025-12-10 19:32:35,2.50", header, file="f", line=3)
     assert isinstance(same, ParsedRow)
-    assert to_store_row(same)["key"] == to_store_row(row)["key"]
+    assert same.timestamp == row.timestamp and same.multiplier == row.multiplier
+    assert to_round_row(same, source="csv", identity="f1").key != key  # a genuine repeat: two rounds
+    assert to_round_row(row, source="csv", identity="f2").key != key  # another file
     assert row.timestamp.tzinfo is UTC
+
+
+def test_file_identity_is_stable_under_appending_and_differs_between_files(tmp_path: Path) -> None:
+    first = tmp_path / "a.csv"
+    first.write_text("timestamp,multiplier\n2025-12-10 19:32:35,2.5\n")
+    identity = file_identity(first)
+    with first.open("a") as handle:
+        handle.write("2025-12-10 19:32:40,1.0\n")
+    assert file_identity(first) == identity
+    second = tmp_path / "b.csv"
+    second.write_text(first.read_text())
+    assert file_identity(second) != identity
 
 
 def test_too_long_optional_values_are_rejected() -> None:

@@ -21,7 +21,12 @@ NOW = datetime(2025, 12, 10, 19, 32, 35, tzinfo=UTC)
 def _round(multiplier: float, seconds: int = 0, fairness: Fairness | None = None) -> Round:
     stamp = NOW + timedelta(seconds=seconds, milliseconds=250)
     return Round(
-        source="test", multiplier=multiplier, timestamp=stamp, round_id=f"r{seconds}", fairness=fairness
+        stream="test",
+        source="test",
+        multiplier=multiplier,
+        timestamp=stamp,
+        round_id=f"r{seconds}",
+        fairness=fairness,
     )
 
 
@@ -69,9 +74,9 @@ def test_fairness_layout_keeps_every_seed(tmp_path: Path) -> None:
     assert lines[2] == "2025-12-10T19:32:40.250Z,1.00,r5,,,,,,"
     result = read_file(writer.path)
     assert result.errors == []
-    back = to_round(result.rows[0], source="test")
+    back = to_round(result.rows[0], stream="test", source="test", identity="w")
     assert back.fairness == fairness and back.round_id == "r0"
-    assert to_round(result.rows[1], source="test").fairness is None
+    assert to_round(result.rows[1], stream="test", source="test", identity="w").fairness is None
 
 
 def test_format_timestamp_is_utc_with_milliseconds() -> None:

@@ -1,52 +1,89 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from aviator.bus.memory import MemoryBus
-from aviator.core.rounds import Round, StoredRound
+from aviator.core.rounds import StoredRound
 from aviator.core.runtime import RuntimeSettings
 from aviator.live.engine import LIVE_BACKLOG_LIMIT, Engine
 from aviator.store.db import connect, migrate
 from aviator.store.repository import Store
-
-T0 = datetime(2025, 1, 1, tzinfo=UTC)
+from tests.support import eventually, rounds, stream
 
 
 def _store(tmp_path: Path) -> Store:
     engine = connect(f"sqlite:///{tmp_path / 'e.db'}")
     migrate(engine)
-    return Store(engine)
+    store = Store(engine)
+    stream(store, "t")
+    stream(store, "u")
+    return store
 
 
-def _rounds(values: list[float], start: int = 0) -> list[Round]:
-    return [
-        Round(source="t", round_id=str(start + i), multiplier=v, timestamp=T0 + timedelta(seconds=start + i))
-        for i, v in enumerate(values)
-    ]
+class Published:
+    """A publish function that keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, object]] = []
+
+    async def __call__(self, message: str) -> None:
+        self.events.append(json.loads(message))
+
+    def types(self) -> list[object]:
+        return [e["type"] for e in self.events]
+
+
+def _engine(store: Store, models: list[str] | None = None, runtime: RuntimeSettings | None = None) -> Engine:
+    return Engine(store, Published(), runtime or RuntimeSettings(), models or ["house"])
 
 
 def test_each_round_scores_the_forecast_made_before_it(tmp_path: Path) -> None:
     store = _store(tmp_path)
 
     async def scenario() -> None:
-        engine = Engine(store, MemoryBus(), RuntimeSettings(), ["house"])
+        engine = _engine(store)
         await engine.start()
-        before = engine.pending["house"]
-        store.add_rounds(_rounds([1.0, 2.5]))
+        before = engine.stream("t").pending["house"]
+        store.add_rounds(rounds([1.0, 2.5]))
         assert await engine.process_new_rounds() == 2
-        rows = store.recent_predictions(10)
+        rows = store.recent_predictions(engine.stream("t").stream.id, 10)
         assert [r["actual"] for r in rows] == [2.5, 1.0]
         assert [r["hit"] for r in rows] == [True, False]
         assert rows[-1]["p_target"] == pytest.approx(before.p_target)
-        assert engine.pending["house"].seq == engine.last_seq == 2
-        summary = engine.tracker.summary("house")
+        t = engine.stream("t")
+        assert t.pending["house"].seq == 2 and engine.last_seq == 2
+        summary = t.tracker.summary("house")
         assert summary["rounds"] == 2
         assert summary["streak"] == {"current": 1, "best": 1}
+
+    asyncio.run(scenario())
+
+
+def test_streams_are_scored_apart(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+
+    async def scenario() -> None:
+        engine = _engine(store, ["house", "empirical"])
+        await engine.start()
+        store.add_rounds(rounds([1.0] * 40, stream="u"))
+        store.add_rounds(rounds([3.0, 5.0], stream="t"))
+        await engine.process_new_rounds()
+        t, u = engine.stream("t"), engine.stream("u")
+        assert t.rounds_seen == 2 and u.rounds_seen == 40
+        assert (
+            t.tracker.summary("empirical")["rounds"] == 2 and u.tracker.summary("empirical")["rounds"] == 40
+        )
+        assert list(t.history) == [3.0, 5.0]
+        # what u's empirical model learned (forty 1.00s) is not in t's forecast
+        assert t.pending["empirical"].p_target > u.pending["empirical"].p_target
+        published = engine.publish
+        assert isinstance(published, Published)
+        streams = {e["stream"] for e in published.events if e["type"] == "round"}
+        assert streams == {"t", "u"}
 
     asyncio.run(scenario())
 
@@ -55,20 +92,21 @@ def test_restart_goes_on_from_the_last_processed_round(tmp_path: Path) -> None:
     store = _store(tmp_path)
 
     async def first_run() -> None:
-        engine = Engine(store, MemoryBus(), RuntimeSettings(), ["house"])
+        engine = _engine(store)
         await engine.start()
-        store.add_rounds(_rounds([1.2, 3.4, 5.6]))
+        store.add_rounds(rounds([1.2, 3.4, 5.6]))
         await engine.process_new_rounds()
         await engine.close()
 
     async def second_run() -> None:
-        store.add_rounds(_rounds([7.8], start=3))  # stored while the engine was down
-        engine = Engine(store, MemoryBus(), RuntimeSettings(), ["house"])
+        store.add_rounds(rounds([7.8], start=3))  # stored while the engine was down
+        engine = _engine(store)
         await engine.start()
-        assert engine.last_seq == 3 and engine.tracker.summary("house")["rounds"] == 3
+        t = engine.stream("t")
+        assert engine.last_seq == 3 and t.tracker.summary("house")["rounds"] == 3
         assert await engine.process_new_rounds() == 1
-        assert engine.tracker.summary("house")["rounds"] == 4
-        assert list(engine.history) == [1.2, 3.4, 5.6, 7.8]
+        assert t.tracker.summary("house")["rounds"] == 4
+        assert list(t.history) == [1.2, 3.4, 5.6, 7.8]
 
     asyncio.run(first_run())
     asyncio.run(second_run())
@@ -76,40 +114,76 @@ def test_restart_goes_on_from_the_last_processed_round(tmp_path: Path) -> None:
 
 def test_a_large_backlog_is_learned_in_bulk_not_scored(tmp_path: Path) -> None:
     store = _store(tmp_path)
-    store.add_rounds(_rounds([2.0] * (LIVE_BACKLOG_LIMIT + 50)))
+    store.add_rounds(rounds([2.0] * (LIVE_BACKLOG_LIMIT + 50)))
 
     async def scenario() -> None:
-        engine = Engine(store, MemoryBus(), RuntimeSettings(), ["house"])
+        engine = _engine(store)
         await engine.start()
         assert engine.rounds_seen == LIVE_BACKLOG_LIMIT + 49
-        assert await engine.process_new_rounds() == 1
-        assert engine.tracker.summary("house")["rounds"] == 1
+        assert await engine.process_new_rounds() == LIVE_BACKLOG_LIMIT + 50
+        assert engine.stream("t").tracker.summary("house")["rounds"] == 1
+
+    asyncio.run(scenario())
+
+
+def test_a_stream_first_seen_while_running_gets_its_own_engine(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+
+    async def scenario() -> None:
+        engine = _engine(store)
+        await engine.start()
+        stream(store, "late")
+        store.add_rounds(rounds([2.0, 4.0], stream="late"))
+        await engine.process_new_rounds()
+        assert engine.stream("late").rounds_seen == 2
 
     asyncio.run(scenario())
 
 
 def test_settings_change_redoes_the_pending_forecast(tmp_path: Path) -> None:
     async def scenario() -> None:
-        engine = Engine(_store(tmp_path), MemoryBus(), RuntimeSettings(), ["house"])
+        engine = _engine(_store(tmp_path))
         await engine.start()
-        engine.apply_settings(RuntimeSettings(target=4.0, rtp=0.99))
-        forecast = engine.pending["house"]
-        assert forecast.target == 4.0 and forecast.p_target == pytest.approx(0.99 / 4)
+        engine.apply_settings(RuntimeSettings(target=4.0))
+        forecast = engine.stream("t").pending["house"]
+        assert forecast.target == 4.0 and forecast.p_target == pytest.approx(0.97 / 4)
+        record = engine.stream("t").stream._replace(rtp=0.99)
+        engine.apply_stream(record)
+        assert engine.stream("t").pending["house"].p_target == pytest.approx(0.99 / 4)
+        assert engine.stream("u").pending["house"].p_target == pytest.approx(0.97 / 4)
 
     asyncio.run(scenario())
 
 
-def test_reset_forgets_rounds_and_scores(tmp_path: Path) -> None:
+def test_forget_drops_every_stream_and_start_reloads(tmp_path: Path) -> None:
     store = _store(tmp_path)
 
     async def scenario() -> None:
-        engine = Engine(store, MemoryBus(), RuntimeSettings(), ["house"])
+        engine = _engine(store)
         await engine.start()
-        store.add_rounds(_rounds([1.5, 2.5]))
+        store.add_rounds(rounds([1.5, 2.5]))
         await engine.process_new_rounds()
-        await engine.reset()
+        store.reset()
+        engine.forget()
+        await engine.start()
         assert store.count_rounds() == 0 and engine.rounds_seen == 0
-        assert engine.tracker.summary("house")["rounds"] == 0
+        assert engine.stream("t").tracker.summary("house")["rounds"] == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_follower_does_not_persist(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+
+    async def scenario() -> None:
+        engine = _engine(store)
+        await engine.start()
+        engine.persisting = False
+        store.add_rounds(rounds([1.5, 2.5]))
+        await engine.process_new_rounds()
+        assert engine.stream("t").rounds_seen == 2
+        assert store.count_predictions(engine.stream("t").stream.id) == 0
+        assert store.get_state("engine") is None
 
     asyncio.run(scenario())
 
@@ -131,19 +205,13 @@ def test_the_engine_says_when_the_store_fails_and_recovers(
     monkeypatch.setattr(store, "rounds_after", flaky)
 
     async def scenario() -> None:
-        engine = Engine(store, MemoryBus(), RuntimeSettings(), ["house"])
+        engine = _engine(store)
         await engine.start()
-        store.add_rounds(_rounds([1.5, 2.5]))
+        store.add_rounds(rounds([1.5, 2.5]))
         task = asyncio.create_task(engine.run(poll_seconds=0.01))
-        for _ in range(500):
-            if engine.store_error is not None:
-                break
-            await asyncio.sleep(0.01)
+        await eventually(lambda: engine.store_error is not None, what="the outage is reported")
         assert engine.store_error is not None and "closed the connection" in engine.store_error
-        for _ in range(500):
-            if engine.rounds_seen == 2 and engine.store_error is None:
-                break
-            await asyncio.sleep(0.01)
+        await eventually(lambda: engine.rounds_seen == 2 and engine.store_error is None, what="recovery")
         task.cancel()
         assert engine.rounds_seen == 2 and engine.store_error is None
 

@@ -75,8 +75,8 @@ def test_train_now_trains_the_ensemble_in_a_process_pool() -> None:
     assert model.trained and model.trained_on == 400
     assert report.scores["samples_tested"] == 80
     status = trainer.status()
-    assert status["training"] == []
-    assert status["models"]["ensemble"]["rounds_trained_on"] == 400
+    assert status.training == []
+    assert status.models["ensemble"].rounds_trained_on == 400
     assert seen and seen[0][0] == "ensemble"
 
 
@@ -133,7 +133,7 @@ def test_a_failed_training_is_reported_not_raised(monkeypatch: pytest.MonkeyPatc
     report = asyncio.run(run())
     assert report.error == "RuntimeError: boom"
     assert not model.trained
-    assert trainer.status()["models"]["slow"]["last_error"] == "RuntimeError: boom"
+    assert trainer.status().models["slow"].last_error == "RuntimeError: boom"
 
 
 def test_close_stops_a_training_still_running() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 
-from aviator.ops.lease import LocalLease, PostgresLease, RedisLease, create_lease
+from aviator.ops.lease import FileLease, LocalLease, PostgresLease, RedisLease, create_lease
 from aviator.store.db import normalize_url
 
 REDIS_ENV = "AVIATOR_TEST_REDIS_URL"
@@ -38,17 +39,33 @@ def test_local_lease_always_leads() -> None:
     async def scenario() -> None:
         lease = LocalLease()
         assert await lease.step() is True
-        assert lease.is_leader and lease.status()["kind"] == "local"
+        assert lease.is_leader and lease.status().kind == "local"
         assert await lease.step() is False
 
     asyncio.run(scenario())
 
 
-def test_create_lease_picks_the_backend() -> None:
-    assert isinstance(create_lease("sqlite:///x.db", None, "ns"), LocalLease)
+def test_create_lease_picks_the_backend(tmp_path: Path) -> None:
+    assert isinstance(create_lease("sqlite://", None, "ns"), LocalLease)
+    file_lease = create_lease(f"sqlite:///{tmp_path / 'x.db'}", None, "ns")
+    assert isinstance(file_lease, FileLease) and file_lease.path == tmp_path / "x.db.lease"
     assert isinstance(create_lease("postgresql://u@h/db", None, "ns"), PostgresLease)
     lease = create_lease("postgresql://u@h/db", "redis://h:6379/0", "aviator:abc")
     assert isinstance(lease, RedisLease) and lease.key == "aviator:abc:leader"
+
+
+def test_file_lease_one_leader_per_database_file_and_takeover(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        path = tmp_path / "store.db.lease"
+        first, second = FileLease(path), FileLease(path)
+        assert await first.step() and first.is_leader
+        assert not await second.step() and not second.is_leader
+        assert first.status().lock_file == str(path)
+        await first.release()  # as when the process ends: the lock goes with it
+        assert await second.step() and second.is_leader
+        await second.release()
+
+    asyncio.run(scenario())
 
 
 @pytest.mark.services
@@ -59,7 +76,7 @@ def test_redis_lease_one_leader_and_takeover(redis_url: str) -> None:
         second = RedisLease(redis_url, key, ttl=1.0, interval=0.3)
         assert await first.step() and first.is_leader
         assert not await second.step() and not second.is_leader
-        assert second.status()["current_holder"] == first.holder
+        assert second.status().current_holder == first.holder
         assert not await first.step() and first.is_leader  # renewed
         # The leader dies without releasing: the key expires and the other takes over.
         loop = asyncio.get_running_loop()
@@ -70,7 +87,7 @@ def test_redis_lease_one_leader_and_takeover(redis_url: str) -> None:
         assert loop.time() - started < 2.0
         # The old leader finds out at its next renewal.
         assert await first.step() and not first.is_leader
-        assert first.status()["current_holder"] == second.holder
+        assert first.status().current_holder == second.holder
         await second.release()
         assert await first.step() and first.is_leader
         await first.release()

@@ -7,14 +7,15 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from aviator.api.app import create_app
-from aviator.bus.memory import MemoryBus
 from aviator.core.settings import load_settings
 from aviator.ops.monitor import LagProbe, Monitor, render_metrics
 from aviator.store.db import connect, migrate
 from aviator.store.repository import Store
+from tests.support import eventually, wait_until
 
 
 class FakeHub:
@@ -42,44 +43,41 @@ def test_sample_measures_rates_and_reports_everywhere(tmp_path: Path) -> None:
     engine = connect(f"sqlite:///{tmp_path / 'm.db'}")
     migrate(engine)
     store = Store(engine)
-    bus, hub = MemoryBus(), FakeHub()
+    hub = FakeHub()
     counters = {"predictions": 0}
+    clock = {"now": 100.0}
+    received: list[str] = []
 
-    async def scenario() -> list[str]:
+    async def publish(message: str) -> None:
+        received.append(message)
+
+    async def scenario() -> None:
         monitor = Monitor(
             store,
-            bus,
-            0.2,
+            publish,
+            0.01,
             predictions=lambda: counters["predictions"],
             rounds=lambda: 7,
             hub=lambda: hub,
             leader=lambda: True,
+            clock=lambda: clock["now"],
         )
-        received: list[str] = []
-
-        async def listen() -> None:
-            async for message in bus.subscribe():
-                received.append(message)
-
-        listener = asyncio.create_task(listen())
-        runner = asyncio.create_task(monitor.run())
-        await asyncio.sleep(0.05)
         hub.delivered += 40
         counters["predictions"] += 10
-        await asyncio.sleep(0.3)
+        clock["now"] += 0.2  # 40 events and 10 forecasts in 0.2 s, by the monitor's clock
+        runner = asyncio.create_task(monitor.run())
+        await eventually(lambda: bool(received), what="a status event")
         runner.cancel()
-        listener.cancel()
-        await asyncio.gather(runner, listener, return_exceptions=True)
+        await asyncio.gather(runner, return_exceptions=True)
         assert monitor.latest is not None
-        return received
 
-    received = asyncio.run(scenario())
+    asyncio.run(scenario())
     first = json.loads(received[0])
     assert first["type"] == "status"
     system = first["data"]["system"]
     assert system["ws_connections"] == 3
-    assert 100 < system["events_per_s"] < 400  # 40 events in about 0.2 s
-    assert 1000 < system["predictions_per_min"] < 6000  # 10 forecasts in about 0.2 s
+    assert system["events_per_s"] == pytest.approx(200.0)
+    assert system["predictions_per_min"] == pytest.approx(3000.0)
     assert system["db_size_mb"] > 0 and system["memory_mb"] > 10
     assert system["leader"] is True
     stored = {row["name"] for row in store.recent_metrics()}
@@ -94,9 +92,9 @@ def test_status_and_metrics_endpoints(tmp_path: Path) -> None:
         database_url=f"sqlite:///{tmp_path / 'app.db'}", source="none", metrics_interval=0.1
     )
     with TestClient(create_app(settings)) as client:
-        time.sleep(0.3)
+        wait_until(lambda: client.get("/api/status").json()["system"] is not None, what="a first sample")
         status = client.get("/api/status").json()
-        assert status["leader"] is True and status["lease"]["kind"] == "local"
+        assert status["leader"] is True and status["lease"]["kind"] == "file"  # one leader per SQLite file
         assert status["system"] is not None and status["system"]["cpu_percent"] >= 0
         response = client.get("/metrics")
         assert response.status_code == 200

@@ -23,7 +23,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from aviator.files.parse import ParsedRow, RowError, read_file, to_store_row
+from aviator.core.streams import StreamKind
+from aviator.files.parse import ParsedRow, RowError, read_file, to_round_row
 from aviator.files.watcher import DEFAULT_PATTERN, FileWatcher
 from aviator.files.writer import PayoutsCsvWriter, collect_rounds
 from aviator.sources.browser import (
@@ -36,6 +37,7 @@ from aviator.sources.browser import (
 )
 from aviator.store.db import connect, migrate
 from aviator.store.repository import Store
+from tests.support import stream
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = {
@@ -237,14 +239,16 @@ def test_collector_writes_every_round_the_page_produced(
         migrate(engine)
         store = Store(engine)
 
-        async def deliver(path: Path, parsed: list[ParsedRow], errors: list[RowError]) -> None:
+        record = stream(store, "browser:local", StreamKind.BROWSER)
+
+        async def deliver(path: Path, identity: str, parsed: list[ParsedRow], errors: list[RowError]) -> None:
             assert not errors
-            store.bulk_add([to_store_row(row) for row in parsed])
+            store.add_rows(record, [to_round_row(row, source="csv", identity=identity) for row in parsed])
 
         watcher = FileWatcher(out, DEFAULT_PATTERN, store, deliver)
         assert asyncio.run(watcher.scan_once()) == len(want)
         assert store.count_rounds() == len(want)
-        assert [float(v) for v in store.multipliers()] == want
+        assert [float(v) for v in store.multipliers(record.id)] == want
     finally:
         engine.dispose()
 

@@ -7,17 +7,18 @@ the session and dropped at its end; each test starts from empty tables.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
+from aviator.core.streams import StreamKind, StreamSpec
 from aviator.store.db import connect, migrate, scratch_postgres_database
-from aviator.store.repository import Store
+from aviator.store.repository import Store, StreamRecord
 
 PG_ENV = "AVIATOR_TEST_DATABASE_URL"
-_TABLES = ("predictions", "rounds", "state", "file_offsets", "metrics")
+_TABLES = ("predictions", "rounds", "streams", "state", "file_offsets", "metrics")
 
 
 def _scratch_database() -> Iterator[str]:
@@ -54,6 +55,19 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def store(db: Engine) -> Store:
     return Store(db)
+
+
+MakeStream = Callable[..., StreamRecord]
+
+
+@pytest.fixture
+def make_stream(store: Store) -> MakeStream:
+    """``make_stream(name, kind)``: a stream in the store (created if new)."""
+
+    def make(name: str = "sim", kind: StreamKind = StreamKind.HTTP) -> StreamRecord:
+        return store.ensure_stream(StreamSpec(name=name, kind=kind))
+
+    return make
 
 
 @pytest.fixture

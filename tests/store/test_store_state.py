@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -9,9 +10,11 @@ from sqlalchemy import Engine, inspect
 
 from aviator.core.rounds import Round
 from aviator.store.db import connect, migrate
-from aviator.store.repository import FileOffset, Store
+from aviator.store.repository import Store, StreamRecord
+from aviator.store.sessions import FileOffset
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
+MakeStream = Callable[..., StreamRecord]
 
 
 def test_state_get_set_overwrite(store: Store) -> None:
@@ -53,8 +56,15 @@ def test_database_size_is_positive(store: Store) -> None:
     assert size is not None and size > 0
 
 
-def test_reset_forgets_the_session_but_keeps_offsets_and_deployment(store: Store) -> None:
-    store.add_rounds([Round(source="sim", round_id="1", multiplier=2.0, timestamp=T0)])
+def _round(stream: str) -> Round:
+    return Round(stream=stream, source=stream, round_id="1", multiplier=2.0, timestamp=T0)
+
+
+def test_reset_forgets_the_session_but_keeps_offsets_and_deployment(
+    store: Store, make_stream: MakeStream
+) -> None:
+    make_stream("sim")
+    store.add_rounds([_round("sim")])
     store.set_state("engine", {"last_seq": 1})
     store.setdefault_state("deployment", "abc")
     store.add_metrics({"cpu": 1.0})
@@ -65,13 +75,15 @@ def test_reset_forgets_the_session_but_keeps_offsets_and_deployment(store: Store
     assert store.recent_metrics() == []
     assert store.get_offset("/a.csv") is not None
     assert store.get_state("deployment") == "abc"
+    assert [s.name for s in store.streams()] == ["sim"]  # the stream stays, empty
 
 
-def test_seq_keeps_growing_after_reset(store: Store) -> None:
-    first = store.add_rounds([Round(source="s", round_id="1", multiplier=2.0, timestamp=T0)]).stored[0]
+def test_seq_keeps_growing_after_reset(store: Store, make_stream: MakeStream) -> None:
+    make_stream("s")
+    first = store.add_rounds([_round("s")]).stored[0]
     store.reset()
-    again = store.add_rounds([Round(source="s", round_id="1", multiplier=2.0, timestamp=T0)]).stored
-    assert len(again) == 1 and again[0].seq >= first.seq
+    again = store.add_rounds([_round("s")]).stored
+    assert len(again) == 1 and again[0].seq >= first.seq and again[0].stream_seq == 1
 
 
 def test_migrations_are_idempotent(db: Engine, store: Store) -> None:
@@ -79,7 +91,15 @@ def test_migrations_are_idempotent(db: Engine, store: Store) -> None:
     migrate(db)
     migrate(db)
     tables = set(inspect(db).get_table_names())
-    assert {"rounds", "predictions", "file_offsets", "state", "metrics", "alembic_version"} <= tables
+    assert {
+        "rounds",
+        "streams",
+        "predictions",
+        "file_offsets",
+        "state",
+        "metrics",
+        "alembic_version",
+    } <= tables
     assert store.get_state("kept") == 1
 
 

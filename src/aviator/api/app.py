@@ -1,81 +1,131 @@
-"""The FastAPI app factory: REST routers, ``/ws`` and the dashboard, one lifespan for the services."""
+"""The FastAPI app factory: REST routers, ``/ws``, the dashboard and the API docs, one lifespan for
+the server (the composition root in ``aviator.api.server``)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from aviator import __version__
 from aviator.api import ws
-from aviator.api.routes import compat, metrics, models, predict, rounds, session, status, verify
-from aviator.api.server import Services
+from aviator.api.errors import ErrorBody, error_response, install_error_handlers
+from aviator.api.routes import (
+    compat,
+    metrics,
+    models,
+    predict,
+    rounds,
+    schema,
+    session,
+    status,
+    streams,
+    verify,
+)
+from aviator.api.server import Server
 from aviator.core.settings import Settings, load_settings
-
-logger = logging.getLogger(__name__)
+from aviator.live.ingest import RoundIn
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+DESCRIPTION = (
+    "Live rounds of provably-fair crash games, per stream (one game as seen by one source), forecasts "
+    "from several models, and each model's measured skill against the game's own odds. Outcomes are "
+    "random: no model here has shown an edge unless its score says so. Errors are JSON "
+    "`{detail, code}`; the WebSocket `/ws` sends events whose schemas are at `/api/schema/events`."
+)
 
 
 def _plotly_js() -> Path:
     return Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
 
 
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with the schemas the hand-documented request bodies refer to."""
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        components = document.setdefault("components", {}).setdefault("schemas", {})
+        extra = RoundIn.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in extra.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components["RoundIn"] = extra
+        _errors_are_error_bodies(document)
+        app.openapi_schema = document
+    return app.openapi_schema
+
+
+def _errors_are_error_bodies(document: dict[str, Any]) -> None:
+    """FastAPI documents request validation as its own HTTPValidationError; the API answers it with
+    the one error body of every other failure, so the document says so."""
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            answer = operation.get("responses", {}).get("422")
+            schema = (answer or {}).get("content", {}).get("application/json", {}).get("schema", {})
+            if schema.get("$ref", "").endswith("/HTTPValidationError"):
+                answer["content"] = body
+                answer["description"] = "A value is refused; `detail` names each one and why."
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    schemas.setdefault("ErrorBody", ErrorBody.model_json_schema())
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The whole app; the services start with the app's lifespan."""
+    """The whole app; the server starts with the app's lifespan."""
     settings = settings or load_settings()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        services = Services(settings)
-        app.state.services = services
-        app.state.hub = ws.Hub()
-        services.hub = app.state.hub
-        await services.start()
-        pump = asyncio.create_task(app.state.hub.pump(services), name="ws-hub")
+        server = Server(settings)
+        hub = ws.Hub()
+        server.hub = hub
+        app.state.server, app.state.hub = server, hub
+        await server.start()
+        pump = asyncio.create_task(hub.pump(server), name="ws-hub")
         try:
             yield
         finally:
             pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pump
-            await services.stop()
+            await server.stop()
 
-    app = FastAPI(
-        title="Aviator Predictor",
-        version=__version__,
-        description=(
-            "Live rounds of a provably-fair crash game, forecasts from several models, and each model's "
-            "measured skill against the game's own odds. Outcomes are random: no model here has shown an "
-            "edge unless its score says so."
-        ),
-        lifespan=lifespan,
+    app = FastAPIOffline(
+        title="Aviator Predictor", version=__version__, description=DESCRIPTION, lifespan=lifespan
     )
+    install_error_handlers(app)
     for router in (
         rounds.router,
         predict.router,
+        streams.router,
         status.router,
         models.router,
         verify.router,
         session.router,
         compat.router,
+        schema.router,
         metrics.router,
     ):
         app.include_router(router)
     app.include_router(ws.router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
-    async def plotly_js() -> FileResponse:
+    async def plotly_js() -> Any:
         path = _plotly_js()
         if not path.is_file():
-            raise HTTPException(404, "plotly.min.js is not in the installed plotly package")
+            return error_response(404, "plotly.min.js is not in the installed plotly package", "not_found")
         return FileResponse(
             path, media_type="application/javascript", headers={"Cache-Control": "public, max-age=86400"}
         )

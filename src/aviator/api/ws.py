@@ -1,8 +1,10 @@
-"""The WebSocket endpoint: a ``hello`` with the current state, then every event of the bus.
+"""The WebSocket endpoint: a ``hello`` for the viewer's stream, then the events of that stream (and the
+server-wide ones: status, log, settings, streams, reset).
 
-Each client has a bounded send queue: when a slow client's queue is full its oldest event is
-dropped (and counted), so it can never stall the others. A malformed message gets an ``error``
-event and the connection stays open.
+Each viewer has its own stream, model and target: choosing them changes only that viewer's view. Each
+client has a bounded send queue: when a slow client's queue is full its oldest event is dropped (and
+counted), so it can never stall the others. A malformed message gets an ``error`` event (with a
+``code``) and the connection stays open.
 """
 
 from __future__ import annotations
@@ -11,18 +13,32 @@ import asyncio
 import contextlib
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from aviator.api.deps import token_ok
-from aviator.api.routes.models import apply_settings, models_report
-from aviator.api.server import Services
-from aviator.core.events import encode_event
-from aviator.models.registry import UnknownModelError
+from aviator.api.server import Server
+from aviator.core.curve import GRID
+from aviator.core.errors import DomainError, InvalidInput, Unauthorized
+from aviator.live.events import ErrorPayload, EventType, HelloPayload, Pong, encode_event
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
+
+#: The server-wide event types every client gets, whatever stream it watches.
+_ALL = frozenset({EventType.STATUS, EventType.LOG, EventType.SETTINGS, EventType.STREAMS, EventType.RESET})
+KNOWN_MESSAGES = ("ping", "watch", "predict", "select_model", "settings")
+
+
+@dataclass
+class Viewer:
+    """What one viewer looks at: its stream (None: the default one), model and target."""
+
+    stream: str | None = None
+    model: str | None = None
+    target: float | None = None
 
 
 class Client:
@@ -30,6 +46,7 @@ class Client:
         self.websocket = websocket
         self.queue: asyncio.Queue[str] = asyncio.Queue(queue_size)
         self.may_change = may_change
+        self.viewer = Viewer()
         self.dropped = 0
 
     def offer(self, message: str) -> None:
@@ -40,24 +57,35 @@ class Client:
 
 
 class Hub:
-    """One bus subscription per process, fanned out to every connected client."""
+    """One bus subscription per process, fanned out to the clients each event is for."""
 
     def __init__(self) -> None:
         self.clients: set[Client] = set()
         self.delivered = 0
-        self._hello: tuple[int, str] | None = None
+        self._hello: dict[str | None, tuple[int, str]] = {}
 
-    def hello(self, services: Services) -> str:
-        """The encoded ``hello``, built once for every client that connects before the next event
-        (a crowd arriving at once would otherwise rebuild the same 30 KB for each)."""
-        if self._hello is None or self._hello[0] != self.delivered:
-            self._hello = (self.delivered, encode_event("hello", hello_payload(services)))
-        return self._hello[1]
+    async def hello(self, server: Server, stream: str | None) -> str:
+        """The encoded ``hello`` of a stream, built once for every client that connects before the next
+        event (a crowd arriving at once would otherwise rebuild the same 30 KB for each)."""
+        cached = self._hello.get(stream)
+        if cached is None or cached[0] != self.delivered:
+            cached = (
+                self.delivered,
+                encode_event(EventType.HELLO, await hello_payload(server, stream), stream),
+            )
+            self._hello[stream] = cached
+        return cached[1]
 
-    async def pump(self, services: Services) -> None:
-        async for message in services.bus.subscribe():
+    async def pump(self, server: Server) -> None:
+        from aviator.bus import Channel
+
+        async for message in server.bus.subscribe(Channel.EVENTS):
+            kind, stream = _route(message)
+            default = server.streams.default_name()
             for client in list(self.clients):
-                client.offer(message)
+                watching = client.viewer.stream or default
+                if kind in _ALL or stream is None or stream == watching:
+                    client.offer(message)
             self.delivered += 1
 
     def status(self) -> dict[str, int]:
@@ -68,19 +96,33 @@ class Hub:
         }
 
 
-def hello_payload(services: Services) -> dict[str, Any]:
-    from aviator.core.curve import GRID
+def _route(message: str) -> tuple[EventType | None, str | None]:
+    try:
+        head = json.loads(message)
+        return EventType(head["type"]), head.get("stream")
+    except (ValueError, KeyError, TypeError):
+        return None, None
 
-    engine = services.engine
-    return {
-        "status": services.status(),
-        "settings": services.runtime.model_dump(),
-        "models": models_report(services),
-        "prediction": engine.prediction_payload(),
-        "grid": GRID,
-        "log": list(services.log_handler.recent) if services.log_handler else [],
-        "auth_required": bool(services.settings.api_token),
-    }
+
+async def hello_payload(server: Server, stream: str | None) -> HelloPayload:
+    name = stream or server.streams.default_name()
+    engine = server.engine.streams.get(name) if name else None
+    log = list(server.log_handler.recent) if server.log_handler else []
+    return HelloPayload(
+        stream=name,
+        streams=await server.streams.infos(),
+        status=server.status(name),
+        settings=server.runtime,
+        models=engine.model_reports() if engine else [],
+        prediction=engine.prediction() if engine else None,
+        grid=list(GRID),
+        log=log,
+        auth_required=bool(server.settings.api_token),
+    )
+
+
+def _error(message: str, code: str, request: str | None = None) -> str:
+    return encode_event(EventType.ERROR, ErrorPayload(message=message, code=code, request=request))
 
 
 async def _send_loop(client: Client) -> None:
@@ -89,53 +131,80 @@ async def _send_loop(client: Client) -> None:
         await client.websocket.send_text(message)
 
 
-async def _handle(services: Services, client: Client, text: str) -> None:
+def _parse(text: str) -> dict[str, Any]:
     try:
         message = json.loads(text)
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            raise ValueError("expected a JSON object with a string 'type'")
-    except ValueError as exc:
-        client.offer(encode_event("error", {"message": f"malformed message: {exc}"}))
-        return
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        raise ValueError("expected a JSON object with a string 'type'")
+    return message
+
+
+async def _handle(server: Server, hub: Hub, client: Client, message: dict[str, Any]) -> None:
     kind = message["type"]
+    viewer = client.viewer
+    session = server.session
     if kind == "ping":
-        client.offer(encode_event("pong", {}))
-    elif kind == "predict":
-        model = message.get("model")
-        if model is not None and model not in services.engine.models:
-            client.offer(encode_event("error", {"message": str(UnknownModelError(str(model)))}))
-            return
-        client.offer(encode_event("prediction", services.engine.prediction_payload(model)))
-    elif kind in ("settings", "select_model"):
-        if not client.may_change:
-            client.offer(
-                encode_event("error", {"message": "this server requires an API token to change settings"})
+        client.offer(encode_event(EventType.PONG, Pong()))
+    elif kind == "watch":
+        stream = message.get("stream")
+        if stream is not None:
+            await server.streams.get(str(stream))  # an unknown stream is refused, the viewer unchanged
+        viewer.stream = None if stream is None else str(stream)
+        client.offer(await hub.hello(server, viewer.stream))
+    elif kind in ("predict", "select_model"):
+        model = message.get("model", viewer.model if kind == "predict" else None)
+        target = message.get("target", viewer.target)
+        stream = message.get("stream", viewer.stream)
+        if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)):
+            raise InvalidInput(
+                f"target={target!r}: the cash-out target must be a number within 1.01..1000", "bad_target"
             )
-            return
-        changes = message.get("data") if kind == "settings" else {"model": message.get("model")}
-        try:
-            await apply_settings(services, changes if isinstance(changes, dict) else {})
-        except HTTPException as exc:
-            client.offer(encode_event("error", {"message": exc.detail, "request": kind}))
+        payload = await session.prediction(stream, None if model is None else str(model), target)
+        if kind == "select_model":
+            viewer.model = payload.selected
+        if "target" in message:
+            viewer.target = payload.target
+        client.offer(encode_event(EventType.PREDICTION, payload, payload.stream))
+    elif kind == "settings":
+        if not client.may_change:
+            raise Unauthorized("this server requires an API token to change settings", "token_required")
+        changes = message.get("data")
+        await session.update_settings(changes if isinstance(changes, dict) else {})
     else:
-        known = "ping, predict, settings, select_model"
-        client.offer(encode_event("error", {"message": f"unknown message type {kind!r}; known: {known}"}))
+        known = ", ".join(KNOWN_MESSAGES)
+        client.offer(_error(f"unknown message type {kind!r}; known: {known}", "unknown_message", kind))
 
 
 @router.websocket("/ws")
 async def websocket_endpoint(websocket: WebSocket) -> None:
-    services: Services = websocket.app.state.services
+    server: Server = websocket.app.state.server
     hub: Hub = websocket.app.state.hub
     await websocket.accept()
-    may_change = token_ok(services.settings.api_token, websocket.query_params.get("token"))
-    client = Client(websocket, services.settings.ws_queue_size, may_change)
-    client.offer(hub.hello(services))
+    may_change = token_ok(server.settings.api_token, websocket.query_params.get("token"))
+    client = Client(websocket, server.settings.ws_queue_size, may_change)
+    client.offer(await hub.hello(server, None))
     hub.clients.add(client)
     sender = asyncio.create_task(_send_loop(client))
     try:
         while True:
-            text = await websocket.receive_text()
-            await _handle(services, client, text)
+            frame = await websocket.receive()
+            if frame["type"] == "websocket.disconnect":
+                break
+            text = frame.get("text")
+            if text is None:
+                client.offer(_error("binary frames are not understood: send JSON text", "binary_frame"))
+                continue
+            try:
+                message = _parse(text)
+            except ValueError as exc:
+                client.offer(_error(f"malformed message: {exc}", "malformed"))
+                continue
+            try:
+                await _handle(server, hub, client, message)
+            except DomainError as exc:
+                client.offer(_error(str(exc), exc.code, message["type"]))
     except WebSocketDisconnect:
         pass
     finally:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from aviator.bus.base import Bus
+from aviator.bus.base import Bus, Channel
 from aviator.bus.memory import MemoryBus
 
 
-def create_bus(redis_url: str | None) -> Bus:
+def create_bus(redis_url: str | None, namespace: str = "aviator") -> Bus:
     """The bus the settings ask for."""
     if redis_url:
         from aviator.bus.redis import RedisBus
 
-        return RedisBus(redis_url)
-    return MemoryBus()
+        return RedisBus(redis_url, namespace=namespace)
+    return MemoryBus(namespace)
 
 
-__all__ = ["Bus", "MemoryBus", "create_bus"]
+__all__ = ["Bus", "Channel", "MemoryBus", "create_bus"]

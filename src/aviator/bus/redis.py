@@ -13,7 +13,6 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit, urlunsplit
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -21,24 +20,16 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from aviator.bus.base import Bus
+from aviator.bus.base import Bus, Channel
+from aviator.core.redact import redact
+from aviator.core.status import BusStatus
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CHANNEL = "aviator:events"
 CLIENT_NAME = "aviator-bus"
 _MIN_BACKOFF = 0.1
 _POLL_SECONDS = 0.25
 _ERRORS = (RedisError, OSError)
-
-
-def redact(url: str) -> str:
-    """The URL without its password (for logs and status)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def make_client(url: str, name: str, timeout: float = 5.0) -> Redis:
@@ -56,26 +47,27 @@ def make_client(url: str, name: str, timeout: float = 5.0) -> Redis:
 
 
 class RedisBus(Bus):
-    """Publishes to one Redis channel and yields what arrives on it, from any process."""
+    """Publishes to Redis channels and yields what arrives on them, from any process."""
 
     name = "redis"
+    spans_processes = True
 
     def __init__(
         self,
         url: str,
-        channel: str = DEFAULT_CHANNEL,
+        namespace: str = "aviator",
         outbox_size: int = 10_000,
         max_backoff: float = 5.0,
     ) -> None:
+        super().__init__(namespace)
         self.url = url
-        self.channel = channel
         self.max_backoff = max_backoff
         self.published = 0
         self.dropped = 0
         self.publish_errors = 0
         self.subscribe_errors = 0
         self.last_error: str | None = None
-        self._outbox: asyncio.Queue[str] = asyncio.Queue(outbox_size)
+        self._outbox: asyncio.Queue[tuple[str, str]] = asyncio.Queue(outbox_size)
         self._client: Redis | None = None
         self._publisher: asyncio.Task[None] | None = None
         self._publisher_down_since: float | None = None
@@ -95,7 +87,7 @@ class RedisBus(Bus):
             self._client = None
             raise RuntimeError(f"AVIATOR_REDIS_URL={redact(self.url)}: Redis does not answer: {exc}") from exc
         self._publisher = asyncio.create_task(self._publish_loop(), name="redis-bus-publisher")
-        logger.info("bus: Redis %s, channel %s", redact(self.url), self.channel)
+        logger.info("bus: Redis %s, channels %s:*", redact(self.url), self.namespace)
 
     async def disconnect(self) -> None:
         """Send what is waiting (for a moment at most), then close; subscriptions end."""
@@ -123,22 +115,22 @@ class RedisBus(Bus):
             self._client = None
 
     # -- publishing -----------------------------------------------------------------------------
-    async def publish(self, message: str) -> None:
+    async def publish(self, channel: Channel, message: str) -> None:
         if self._outbox.full():
             self._outbox.get_nowait()
             self.dropped += 1
-        self._outbox.put_nowait(message)
+        self._outbox.put_nowait((self.channel_name(channel), message))
 
     async def _publish_loop(self) -> None:
         backoff = _MIN_BACKOFF
         while True:
-            message = await self._outbox.get()
+            channel, message = await self._outbox.get()
             while True:
                 client = self._client
                 if client is None:
                     return
                 try:
-                    await client.publish(self.channel, message)
+                    await client.publish(channel, message)
                 except _ERRORS as exc:
                     self.publish_errors += 1
                     self.last_error = f"publish: {exc}"
@@ -157,22 +149,22 @@ class RedisBus(Bus):
             self.published += 1
 
     # -- subscribing ----------------------------------------------------------------------------
-    async def subscribe(self) -> AsyncIterator[str]:
+    async def subscribe(self, channel: Channel) -> AsyncIterator[str]:
         down_since: list[float] = []  # set while this subscription is down
         try:
-            async for message in self._subscription(down_since):
+            async for message in self._subscription(self.channel_name(channel), down_since):
                 yield message
         finally:
             if down_since:
                 self._subscriptions_down -= 1
 
-    async def _subscription(self, down_since: list[float]) -> AsyncIterator[str]:
+    async def _subscription(self, channel: str, down_since: list[float]) -> AsyncIterator[str]:
         backoff = _MIN_BACKOFF
         while not self._closing and self._client is not None:
             pubsub = self._client.pubsub(ignore_subscribe_messages=True)
             self._subscriptions.add(pubsub)
             try:
-                await pubsub.subscribe(self.channel)
+                await pubsub.subscribe(channel)
                 if down_since:
                     logger.info("bus: Redis subscription back after %.1f s", time.monotonic() - down_since[0])
                     down_since.clear()
@@ -200,20 +192,20 @@ class RedisBus(Bus):
                 backoff = min(backoff * 2, self.max_backoff)
 
     # -- reporting ------------------------------------------------------------------------------
-    def status(self) -> dict[str, object]:
+    def status(self) -> BusStatus:
         publishing = self._client is not None and self._publisher_down_since is None
-        return {
-            "backend": self.name,
-            "connected": publishing and self._subscriptions_down == 0,
-            "publishing": publishing,
-            "subscriptions": len(self._subscriptions),
-            "subscriptions_down": self._subscriptions_down,
-            "url": redact(self.url),
-            "channel": self.channel,
-            "published": self.published,
-            "outbox": self._outbox.qsize(),
-            "dropped": self.dropped,
-            "publish_errors": self.publish_errors,
-            "subscribe_errors": self.subscribe_errors,
-            "last_error": self.last_error,
-        }
+        return BusStatus(
+            backend=self.name,
+            connected=publishing and self._subscriptions_down == 0,
+            publishing=publishing,
+            subscriptions=len(self._subscriptions),
+            subscriptions_down=self._subscriptions_down,
+            url=redact(self.url),
+            channel=f"{self.namespace}:*",
+            published=self.published,
+            outbox=self._outbox.qsize(),
+            dropped=self.dropped,
+            publish_errors=self.publish_errors,
+            subscribe_errors=self.subscribe_errors,
+            last_error=self.last_error,
+        )

@@ -122,6 +122,7 @@ def backtest(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from aviator.core.extras import MissingExtraError
     from aviator.evaluation.backtest import run_backtest
     from aviator.evaluation.calibration import plot_calibration
     from aviator.models.registry import UnknownModelError
@@ -174,5 +175,11 @@ def backtest(
         json_out.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
         console.print(f"report written to {json_out}")
     if plot is not None:
-        plot_calibration(report.calibration_tables(), plot, title=f"Calibration on {report.rounds} rounds")
+        try:
+            plot_calibration(
+                report.calibration_tables(), plot, title=f"Calibration on {report.rounds} rounds"
+            )
+        except MissingExtraError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
         console.print(f"calibration plot written to {plot}")

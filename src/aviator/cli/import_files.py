@@ -38,15 +38,21 @@ def _print_summary(summary: ImportSummary) -> None:
 def import_files(
     files: Annotated[
         list[Path],
-        typer.Argument(help="CSV files of rounds.", exists=True, dir_okay=False, readable=True),
+        typer.Argument(
+            help="Round files: CSV (or ; or tab), JSON arrays, JSON Lines, or an export of this app.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
     ],
     database_url: Annotated[
         str | None,
         typer.Option("--database-url", help="Store URL (default: AVIATOR_DATABASE_URL)."),
     ] = None,
-    source: Annotated[
-        str, typer.Option(help="Source name stored with each round; part of its duplicate key.")
-    ] = "csv",
+    stream: Annotated[
+        str, typer.Option(help="The stream the rounds go to (one game as seen by one source).")
+    ] = "import",
+    source: Annotated[str, typer.Option(help="What delivered the rounds, stored with each.")] = "csv",
     chunk_rows: Annotated[int, typer.Option(min=1, help="Rows per store transaction.")] = 20_000,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:
@@ -67,6 +73,12 @@ def import_files(
 
     if not 1 <= len(source) <= 64:
         raise typer.BadParameter("must be 1 to 64 characters", param_hint="'--source'")
+    from aviator.core.streams import check_stream_name
+
+    try:
+        check_stream_name(stream)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="'--stream'") from None
     settings = settings_or_exit()
     engine = connect(database_url or settings.database_url)
     try:
@@ -86,7 +98,9 @@ def import_files(
             summary = run_import(
                 files,
                 store,
+                stream=stream,
                 source=source,
+                rtp=settings.rtp,
                 max_multiplier=settings.max_multiplier,
                 chunk_rows=chunk_rows,
                 progress=lambda done: bar.advance(task, done),

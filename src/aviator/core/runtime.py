@@ -1,4 +1,4 @@
-"""The settings a user may change while the app runs (target, RTP, window, model, auto-train)."""
+"""The server-wide settings that may change while the app runs (target, RTP, window, model, auto-train)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,20 @@ class RuntimeSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    target: float = Field(2.0, ge=1.01, le=1000.0, description="Cash-out target (1.01 to 1000).")
-    rtp: float = Field(0.97, gt=0.5, le=1.0, description="Return to player c (0.5 to 1.0).")
+    target: float = Field(
+        2.0,
+        ge=1.01,
+        le=1000.0,
+        description="Cash-out target forecasts are scored at; new viewers start here.",
+    )
+    rtp: float = Field(
+        0.97,
+        gt=0.5,
+        le=1.0,
+        description="Return to player c of the default stream and of new Aviator streams.",
+    )
     window: int = Field(20, ge=5, le=500, description="Rounds the heuristic looks back over (5 to 500).")
-    model: str = Field(BASELINE, description="The model whose forecast is shown.")
+    model: str = Field(BASELINE, description="The model new viewers see first (each viewer picks its own).")
     auto_train: bool = Field(True, description="Retrain batch models by themselves.")
 
     @classmethod

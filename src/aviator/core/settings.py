@@ -37,6 +37,18 @@ class Settings(BaseSettings):
     max_multiplier: float = Field(1_000_000.0, gt=1, description="Largest multiplier accepted by ingest.")
     watch_dir: Path | None = Field(None, description="Directory watched for round CSV files.")
     watch_pattern: str = Field("aviator_payouts_*.csv", description="File-name pattern the watcher reads.")
+    watch_stream: str | None = Field(
+        None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:/@-]+$",
+        description="Stream name of the watched files (default: files:DIR, or the collector's).",
+    )
+    default_stream: str | None = Field(
+        None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:/@-]+$",
+        description="Stream pages and reads show when none is named (default: the built-in source's).",
+    )
     collect_dir: Path | None = Field(
         None, description="Run the collector as its own process writing here, and watch this directory."
     )

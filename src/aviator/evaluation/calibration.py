@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from aviator.core.curve import THRESHOLDS, FloatArray
+from aviator.core.extras import need
 
 BINS = 10
 _EPS = 1e-9
@@ -102,8 +103,7 @@ def plot_calibration(
     tables: Mapping[str, Sequence[Mapping[str, Any]]], path: Path, *, title: str = "Calibration"
 ) -> Path:
     """Draw one reliability panel per threshold (a line per model) and save it as PNG at ``path``."""
-    import matplotlib
-
+    matplotlib = need("matplotlib", "plots", "the calibration plot")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

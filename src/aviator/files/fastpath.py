@@ -10,7 +10,7 @@ order of their lines.
 Why the bulk rows equal the line parser's: such a value has at most two decimals, so
 ``parse_multiplier`` returns ``float(text)``, the double nearest to cents/100, and IEEE division of
 the exact integer cents by 100 gives that same double. A date/time passing the checks below (year
-1-9999, a real day of the month, 00:00:00-23:59:59) is exactly what ``datetime.fromisoformat`` takes,
+1970-2099, a real day of the month, 00:00:00-23:59:59) is exactly what ``datetime.fromisoformat`` takes,
 read as UTC: its ``isoformat()`` is the text with ``T`` and ``+00:00``, and the store's text is the
 text with a space.
 """
@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from aviator.files.parse import Header, LineParser, ParsedRow, RowError, to_store_row
-from aviator.store.repository import prepared_row
+from aviator.core.rounds import key_by_position
+from aviator.files.parse import Header, LineParser, ParsedRow, RowError, line_digest, to_round_row
+from aviator.store.records import RoundRow
 
 Bytes = npt.NDArray[np.uint8]
 Ints = npt.NDArray[np.int64]
@@ -47,7 +47,7 @@ _ZERO, _DOT, _CR = ord("0"), ord("."), ord("\r")
 class Chunk:
     """What a chunk of lines gave: store rows in line order, errors in line order, data lines read."""
 
-    values: list[tuple[Any, ...]] = field(default_factory=list)
+    values: list[RoundRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     read: int = 0
 
@@ -55,11 +55,6 @@ class Chunk:
 def eligible(header: Header) -> bool:
     """Whether lines under ``header`` can take the bulk path (exactly timestamp then multiplier)."""
     return len(header.names) == 2 and header.timestamp == 0 and header.multiplier == 1
-
-
-def row_values(row: ParsedRow, source: str) -> tuple[Any, ...]:
-    """A parsed row as ``Store.bulk_add_prepared`` takes it."""
-    return prepared_row(to_store_row(row, source))
 
 
 def _number(matrix: Bytes, columns: Sequence[int]) -> Ints:
@@ -82,7 +77,7 @@ def _stamps_ok(stamps: Bytes, delimiter: int) -> tuple[Mask, Ints]:
     ok &= plain | zulu | offset
     start = np.where(plain, 20, np.where(zulu, 21, 26)).astype(np.int64)
     year, month, day = _number(stamps, (0, 1, 2, 3)), _number(stamps, (5, 6)), _number(stamps, (8, 9))
-    ok &= (year >= 1) & (month >= 1) & (month <= 12)
+    ok &= (year >= 1970) & (year <= 2099) & (month >= 1) & (month <= 12)
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     days = _DAYS[np.clip(month - 1, 0, 11)] + ((month == 2) & leap)
     ok &= (day >= 1) & (day <= days)
@@ -119,7 +114,9 @@ def _texts(stamps: Bytes, separator: str) -> list[str]:
     return text.view("S19").ravel().astype("U19").tolist()
 
 
-def parse_lines(lines: list[bytes], parser: LineParser, *, source: str, max_multiplier: float) -> Chunk:
+def parse_lines(
+    lines: list[bytes], parser: LineParser, *, source: str, identity: str, max_multiplier: float
+) -> Chunk:
     """The next ``lines`` of the file ``parser`` reads (its header already known and
     :func:`eligible`); ``parser.line`` moves past them."""
     header = parser.header
@@ -155,10 +152,12 @@ def parse_lines(lines: list[bytes], parser: LineParser, *, source: str, max_mult
 
     fast = np.flatnonzero(ok)
     picked = stamps[fast]
-    prefix = f"{source}:ts:"
     numbers: list[float] = multiplier[fast].tolist()
-    keys = [f"{prefix}{iso}+00:00:{m:.2f}" for iso, m in zip(_texts(picked, "T"), numbers, strict=True)]
-    bulk = list(zip(keys, repeat(source), repeat(None), numbers, _texts(picked, " "), *[repeat(None)] * 4))
+    keys = [key_by_position(identity, first + 1 + i, line_digest(lines[i])) for i in fast.tolist()]
+    bulk = [
+        RoundRow(*row)
+        for row in zip(keys, repeat(source), repeat(None), numbers, _texts(picked, " "), *[repeat(None)] * 4)
+    ]
     if len(fast) == count:
         chunk.values, chunk.read = bulk, count
         parser.line = first + count
@@ -174,7 +173,7 @@ def parse_lines(lines: list[bytes], parser: LineParser, *, source: str, max_mult
             continue
         chunk.read += 1
         if isinstance(item, ParsedRow):
-            chunk.values.append(row_values(item, source))
+            chunk.values.append(to_round_row(item, source=source, identity=identity))
         else:
             chunk.errors.append(item)
     chunk.values.extend(bulk[done:])

@@ -11,12 +11,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
 
 from aviator.core.multiplier import DEFAULT_MAX_MULTIPLIER
+from aviator.core.streams import IMPORT_STREAM, StreamKind, StreamSpec
 from aviator.files import fastpath
-from aviator.files.parse import LineParser, ParsedRow, RowError, to_store_row
-from aviator.store.repository import Store
+from aviator.files.json_rows import looks_like_json, read_json
+from aviator.files.parse import LineParser, ParsedRow, RowError, file_identity, to_round_row
+from aviator.store.records import RoundRow
+from aviator.store.repository import Store, StreamRecord
 
 DEFAULT_CHUNK_ROWS = 20_000
 DEFAULT_KEEP_ERRORS = 20
@@ -40,45 +42,28 @@ class ImportSummary:
 
 
 class _Batch:
-    """Rows waiting for the store (as dicts, or as prepared tuples on the fast path); stored every
-    ``size`` rows and at the end."""
+    """Rows waiting for the store; stored every ``size`` rows and at the end."""
 
-    def __init__(self, store: Store, summary: ImportSummary, size: int) -> None:
+    def __init__(self, store: Store, stream: StreamRecord, summary: ImportSummary, size: int) -> None:
         self.store = store
+        self.stream = stream
         self.summary = summary
         self.size = size
-        self.rows: list[dict[str, Any]] = []
-        self.values: list[tuple[Any, ...]] = []
+        self.rows: list[RoundRow] = []
 
     def flush(self) -> None:
         # Storing from a worker thread while parsing goes on was measured slower: sqlite3 gives the
         # GIL back for every row it steps, and the parser keeps it for a whole switch interval.
         if self.rows:
-            stored = self.store.bulk_add(self.rows)
+            stored = self.store.add_rows(self.stream, self.rows)
             self.summary.stored += stored
             self.summary.duplicates += len(self.rows) - stored
             self.rows = []
-        if self.values:
-            stored = self.store.bulk_add_prepared(self.values)
-            self.summary.stored += stored
-            self.summary.duplicates += len(self.values) - stored
-            self.values = []
 
-    def add(self, row: ParsedRow, source: str, prepared: bool) -> bool:
-        """Queue one row; True when that filled the batch and it was stored."""
-        if prepared:
-            self.values.append(fastpath.row_values(row, source))
-        else:
-            self.rows.append(to_store_row(row, source))
-        if len(self.rows) + len(self.values) >= self.size:
-            self.flush()
-            return True
-        return False
-
-    def extend(self, values: list[tuple[Any, ...]]) -> bool:
-        """Queue prepared rows; True when the batch was stored."""
-        self.values.extend(values)
-        if len(self.values) >= self.size:
+    def extend(self, rows: Sequence[RoundRow]) -> bool:
+        """Queue rows; True when the batch was stored."""
+        self.rows.extend(rows)
+        if len(self.rows) >= self.size:
             self.flush()
             return True
         return False
@@ -88,20 +73,24 @@ def import_files(
     paths: Sequence[Path],
     store: Store,
     *,
+    stream: str = IMPORT_STREAM,
     source: str = "csv",
     max_multiplier: float = DEFAULT_MAX_MULTIPLIER,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     keep_errors: int = DEFAULT_KEEP_ERRORS,
     progress: Callable[[int], None] | None = None,
     fast_path: bool = True,
+    rtp: float = 0.97,
 ) -> ImportSummary:
-    """Store every round of ``paths`` (duplicates dropped by key); ``progress`` gets bytes read.
+    """Store every round of ``paths`` in ``stream`` (created as an import stream when new; a row
+    already there is a duplicate); ``progress`` gets bytes read.
 
     ``fast_path=False`` parses every line one by one (same result, slower; kept for comparison).
     """
     summary = ImportSummary()
     started = time.perf_counter()
-    batch = _Batch(store, summary, chunk_rows)
+    record = store.ensure_stream(StreamSpec(name=stream, kind=StreamKind.IMPORT, rtp=rtp))
+    batch = _Batch(store, record, summary, chunk_rows)
 
     def reject(error: RowError) -> None:
         summary.rejected += 1
@@ -110,6 +99,16 @@ def import_files(
 
     for path in paths:
         summary.files += 1
+        identity = file_identity(path)
+        if looks_like_json(path):
+            parsed = read_json(path, max_multiplier=max_multiplier)
+            summary.read += len(parsed.rows) + len(parsed.errors)
+            for error in parsed.errors:
+                reject(error)
+            batch.extend([to_round_row(row, source=source, identity=identity) for row in parsed.rows])
+            if progress is not None:
+                progress(path.stat().st_size)
+            continue
         parser = LineParser(str(path), max_multiplier=max_multiplier)
         pending = 0
         with path.open("rb") as handle:
@@ -123,12 +122,14 @@ def import_files(
                 summary.read += 1
                 if not isinstance(item, ParsedRow):
                     reject(item)
-                elif batch.add(item, source, prepared=fast_path) and progress is not None:
+                elif batch.extend([to_round_row(item, source=source, identity=identity)]) and progress:
                     progress(pending)
                     pending = 0
             # Only after the break above: otherwise the loop has read the whole file.
             while lines := list(islice(handle, chunk_rows)):
-                chunk = fastpath.parse_lines(lines, parser, source=source, max_multiplier=max_multiplier)
+                chunk = fastpath.parse_lines(
+                    lines, parser, source=source, identity=identity, max_multiplier=max_multiplier
+                )
                 pending += sum(map(len, lines))
                 summary.read += chunk.read
                 for error in chunk.errors:

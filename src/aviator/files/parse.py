@@ -13,16 +13,17 @@ taken as UTC; every parsed timestamp is returned in UTC.
 from __future__ import annotations
 
 import csv
-import json
+import hashlib
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from aviator.core.multiplier import DEFAULT_MAX_MULTIPLIER, cut, parse_multiplier
-from aviator.core.rounds import Fairness, Round, round_key
+from aviator.core.rounds import Fairness, Round, aware_utc, key_by_id, key_by_position
+from aviator.store.records import RoundRow, round_row
 
 DELIMITERS = (",", ";", "\t")
 #: Epoch values at or above this are milliseconds (1e11 s would be the year 5138).
@@ -62,6 +63,8 @@ class ParsedRow:
     server_hash: str | None = None
     client_seeds: tuple[str, ...] = ()
     combined_hash: str | None = None
+    #: A digest of the line's bytes (part of the row's identity; not compared).
+    digest: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +170,8 @@ def sniff_header(first_line: str) -> Header:
     )
 
 
-def parse_timestamp(text: str) -> datetime:
-    """ISO 8601, ``YYYY-MM-DD HH:MM:SS`` or epoch s/ms -> an aware UTC datetime (naive means UTC)."""
+def _parse_timestamp(text: str) -> datetime:
+    """ISO 8601, ``YYYY-MM-DD HH:MM:SS`` or epoch s/ms -> an aware datetime (naive means UTC)."""
     value = text.strip()
     if not value:
         raise ValueError("missing timestamp")
@@ -193,6 +196,12 @@ def parse_timestamp(text: str) -> datetime:
             f"timestamp {cut(text)!r} is not a date/time "
             "(ISO 8601, 'YYYY-MM-DD HH:MM:SS' or epoch seconds/milliseconds)"
         ) from None
+
+
+def parse_timestamp(text: str) -> datetime:
+    """ISO 8601, ``YYYY-MM-DD HH:MM:SS`` or epoch s/ms -> an aware UTC datetime (naive means UTC),
+    within 1970..2100."""
+    return aware_utc(_parse_timestamp(text))
 
 
 def _optional(fields: list[str], index: int | None, name: str) -> str | None:
@@ -236,8 +245,9 @@ def parse_line(
     try:
         timestamp = parse_timestamp(fields[header.timestamp])
         multiplier = parse_multiplier(fields[header.multiplier], max_multiplier)
+        digest = line_digest(text.encode())
         if len(header.names) == 2:
-            return ParsedRow(line, timestamp, multiplier)
+            return ParsedRow(line, timestamp, multiplier, digest=digest)
         return ParsedRow(
             line,
             timestamp,
@@ -247,6 +257,7 @@ def parse_line(
             server_hash=_optional(fields, header.server_hash, "server_hash"),
             client_seeds=_client_seeds(fields, header),
             combined_hash=_optional(fields, header.combined_hash, "combined_hash"),
+            digest=digest,
         )
     except ValueError as exc:
         return RowError(file, line, str(exc), cut(text))
@@ -310,8 +321,34 @@ def read_file(path: Path, *, max_multiplier: float = DEFAULT_MAX_MULTIPLIER) -> 
     return result
 
 
-def to_round(row: ParsedRow, source: str = "csv") -> Round:
-    """A parsed row as a domain round (its fairness record when seed and combined hash are there)."""
+def line_digest(line: bytes) -> str:
+    """A short digest of a line's bytes (without its line ending)."""
+    return format(zlib.crc32(line.rstrip(b"\r\n")) & 0xFFFFFFFF, "08x")
+
+
+def content_identity(path: Path, header: bytes, first_data: bytes) -> str:
+    """A file's identity for the keys of its rows: its place and how it begins (the header and the
+    first data line), so re-reading it, appending to it or rewriting it with the same beginning finds
+    the same keys, and another file does not."""
+    digest = hashlib.sha256(str(path.resolve()).encode())
+    digest.update(header.rstrip(b"\r\n") + b"\n" + first_data.rstrip(b"\r\n"))
+    return digest.hexdigest()[:20]
+
+
+def file_identity(path: Path) -> str:
+    """``content_identity`` of a file on disk."""
+    with path.open("rb") as handle:
+        return content_identity(path, handle.readline(), handle.readline())
+
+
+def row_key(row: ParsedRow, identity: str) -> str:
+    """A row's identity: the game's round id when the file has one, else the file, the line and the
+    line's digest."""
+    return key_by_id(row.round_id) if row.round_id else key_by_position(identity, row.line, row.digest)
+
+
+def to_round(row: ParsedRow, *, stream: str, source: str, identity: str) -> Round:
+    """A parsed row as a domain round of ``stream`` (with its fairness record when seeds are there)."""
     fairness = None
     if row.server_seed and row.combined_hash:
         fairness = Fairness(
@@ -321,24 +358,26 @@ def to_round(row: ParsedRow, source: str = "csv") -> Round:
             combined_hash=row.combined_hash,
         )
     return Round(
+        stream=stream,
         source=source,
         multiplier=row.multiplier,
         timestamp=row.timestamp,
         round_id=row.round_id,
         fairness=fairness,
+        key=row_key(row, identity),
     )
 
 
-def to_store_row(row: ParsedRow, source: str = "csv") -> dict[str, Any]:
-    """A parsed row as ``Store.bulk_add`` takes it (same key as ``to_round(row, source).key``)."""
-    return {
-        "key": round_key(source, row.round_id, row.timestamp, row.multiplier),
-        "source": source,
-        "round_id": row.round_id,
-        "multiplier": row.multiplier,
-        "ts": row.timestamp,
-        "server_seed": row.server_seed,
-        "server_hash": row.server_hash,
-        "client_seeds": json.dumps(list(row.client_seeds)) if row.client_seeds else None,
-        "combined_hash": row.combined_hash,
-    }
+def to_round_row(row: ParsedRow, *, source: str, identity: str) -> RoundRow:
+    """A parsed row as the store's bulk path takes it (the same key as ``to_round``)."""
+    return round_row(
+        key=row_key(row, identity),
+        source=source,
+        multiplier=row.multiplier,
+        ts=row.timestamp,
+        round_id=row.round_id,
+        server_seed=row.server_seed,
+        server_hash=row.server_hash,
+        client_seeds=row.client_seeds,
+        combined_hash=row.combined_hash,
+    )

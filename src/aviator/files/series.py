@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from aviator.core.curve import FloatArray
-from aviator.files.parse import ParsedRow, RowError, read_file
+from aviator.files.parse import ParsedRow, RowError
+from aviator.files.reader import read_rounds
 
 
 @dataclass
@@ -39,7 +40,7 @@ def load_series(files: Sequence[Path]) -> SeriesLoad:
     rows: list[ParsedRow] = []
     errors: list[RowError] = []
     for path in files:
-        parsed = read_file(path)
+        parsed = read_rounds(path)
         rows.extend(parsed.rows)
         errors.extend(parsed.errors)
     rows.sort(key=lambda row: _aware(row.timestamp))

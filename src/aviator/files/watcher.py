@@ -25,13 +25,15 @@ from typing import Any, BinaryIO, Protocol
 from watchfiles import awatch
 
 from aviator.core.multiplier import DEFAULT_MAX_MULTIPLIER
-from aviator.files.parse import Header, LineParser, ParsedRow, RowError
-from aviator.store.repository import FileOffset
+from aviator.core.status import WatchedFile, WatcherStatus
+from aviator.files.parse import Header, LineParser, ParsedRow, RowError, content_identity
+from aviator.store.sessions import FileOffset
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PATTERN = "aviator_payouts_*.csv"
-Deliver = Callable[[Path, list[ParsedRow], list[RowError]], Awaitable[None]]
+#: ``deliver(path, identity, rows, errors)``: the file's identity (for its rows' keys) and what was read.
+Deliver = Callable[[Path, str, list[ParsedRow], list[RowError]], Awaitable[None]]
 #: Rejected lines logged one by one per read of a file; the rest are counted.
 ERRORS_LOGGED = 20
 
@@ -63,6 +65,8 @@ class _Step:
     errors: list[RowError] = field(default_factory=list)
     more: bool = False
     restarted: str | None = None
+    #: The identity its rows' keys use (``aviator.files.parse.content_identity``).
+    key_identity: str = ""
 
 
 def _identity(status: os.stat_result, first_line: bytes) -> str:
@@ -102,6 +106,7 @@ def _read_step(
         if not first.endswith(b"\n"):
             return None
         identity = _identity(status, first)
+        key_identity = content_identity(path, first, handle.readline())
         known = tail or (_Tail(stored.identity, stored.offset, 0, stored.rows) if stored else None)
         base: _Tail | None = None
         restarted = None
@@ -122,10 +127,10 @@ def _read_step(
             data += handle.readline()  # one line longer than the limit
         end = data.rfind(b"\n") + 1
         if end == 0:
-            return _Step(base, restarted=restarted)
+            return _Step(base, restarted=restarted, key_identity=key_identity)
         parser = LineParser(name, header=base.header, line=base.lines, max_multiplier=max_multiplier)
         parser.header_failed = base.header_failed
-        step = _Step(base, more=len(data) >= limit, restarted=restarted)
+        step = _Step(base, more=len(data) >= limit, restarted=restarted, key_identity=key_identity)
         for raw in data[:end].split(b"\n")[:-1]:
             item = parser.feed(raw.decode("utf-8", "replace"))
             if isinstance(item, ParsedRow):
@@ -153,6 +158,7 @@ class FileWatcher:
         offsets: OffsetStore,
         deliver: Deliver,
         *,
+        stream: str = "files",
         max_multiplier: float = DEFAULT_MAX_MULTIPLIER,
         force_polling: bool = False,
         poll_delay_ms: int = 300,
@@ -163,6 +169,7 @@ class FileWatcher:
         self.pattern = pattern
         self.offsets = offsets
         self.deliver = deliver
+        self.stream = stream
         self.max_multiplier = max_multiplier
         self.force_polling = force_polling
         self.poll_delay_ms = poll_delay_ms
@@ -205,7 +212,7 @@ class FileWatcher:
                 if step.restarted:
                     logger.info("%s was %s: reading it again from the start", name, step.restarted)
                 if step.rows or step.errors:
-                    await self.deliver(path, step.rows, step.errors)
+                    await self.deliver(path, step.key_identity, step.rows, step.errors)
                     self._note(name, step)
                     delivered += len(step.rows)
                 previous = tail or stored
@@ -234,16 +241,17 @@ class FileWatcher:
             self.last_rows_at = datetime.now(UTC)
             self.total_rows += len(step.rows)
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> WatcherStatus:
         """Per file: rows taken (over all runs), byte offset, lines rejected (this run); then totals."""
-        return {
-            "directory": str(self.directory),
-            "pattern": self.pattern,
-            "files": {name: dict(entry) for name, entry in self._files.items()},
-            "last_file": self.last_file,
-            "last_rows_at": self.last_rows_at.isoformat() if self.last_rows_at else None,
-            "total_rows": self.total_rows,
-        }
+        return WatcherStatus(
+            directory=str(self.directory),
+            pattern=self.pattern,
+            stream=self.stream,
+            files={name: WatchedFile(**entry) for name, entry in self._files.items()},
+            last_file=self.last_file,
+            last_rows_at=self.last_rows_at.isoformat() if self.last_rows_at else None,
+            total_rows=self.total_rows,
+        )
 
     async def _guarded(self, work: Coroutine[Any, Any, int]) -> None:
         try:

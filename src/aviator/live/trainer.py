@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from aviator.core.curve import FloatArray
+from aviator.core.status import TrainedModel, TrainerStatus
 from aviator.models.base import BatchModel, Model
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,10 @@ def _scores_of(fitted: Any) -> dict[str, float]:
     return {str(k): float(v) for k, v in scores.items()} if isinstance(scores, Mapping) else {}
 
 
+def _key(scope: str, name: str) -> str:
+    return f"{scope}/{name}" if scope else name
+
+
 class Trainer:
     """Starts background trainings of batch models, at most one per model at a time."""
 
@@ -79,7 +84,7 @@ class Trainer:
         self._status: dict[str, _ModelStatus] = {}
         #: Rounds of the latest training attempt per model (failed ones too), for the policy.
         self._attempted: dict[str, int] = {}
-        self._latest: tuple[Mapping[str, Model], int, SeriesLoader] | None = None
+        self._latest: dict[str, tuple[Mapping[str, Model], int, SeriesLoader]] = {}
         self.on_trained: Callable[[str, TrainingReport], None] | None = None
 
     def _pool(self) -> Executor:
@@ -94,36 +99,43 @@ class Trainer:
         return sorted(locked | set(self._tasks))
 
     async def maybe_retrain(
-        self, models: Mapping[str, Model], total_rounds: int, load_series: SeriesLoader
+        self, models: Mapping[str, Model], total_rounds: int, load_series: SeriesLoader, scope: str = ""
     ) -> list[str]:
-        """Start a background training of every batch model that is due; return their names."""
-        self._latest = (models, total_rounds, load_series)
+        """Start a background training of every batch model that is due; return their keys.
+
+        ``scope`` (a stream's name) keeps the trainings of the same model on different streams apart:
+        a training is known by ``scope/model``."""
+        keyed = {_key(scope, name): model for name, model in models.items()}
+        self._latest[scope] = (keyed, total_rounds, load_series)
         return [
-            name
-            for name, model in models.items()
-            if self._start_if_due(name, model, total_rounds, load_series)
+            key for key, model in keyed.items() if self._start_if_due(key, model, total_rounds, load_series)
         ]
 
-    async def train_now(self, model: Model, load_series: SeriesLoader) -> TrainingReport:
+    async def train_now(self, model: Model, load_series: SeriesLoader, scope: str = "") -> TrainingReport:
         """Train one batch model now (waiting for a training of it already running) and install it."""
         if not isinstance(model, BatchModel):
             raise TypeError(f"model {model.name!r} is not a batch model: it learns every round")
-        return await self._train(model.name, model, load_series)
+        return await self._train(_key(scope, model.name), model, load_series)
 
-    def status(self) -> dict[str, Any]:
-        return {
-            "training": self.training_now(),
-            "models": {
-                name: {
-                    "last_trained_at": s.last_trained_at.isoformat() if s.last_trained_at else None,
-                    "rounds_trained_on": s.rounds_trained_on,
-                    "last_error": s.last_error,
-                    "scores": dict(s.scores),
-                    "seconds": s.seconds,
-                }
+    def status(self) -> TrainerStatus:
+        return TrainerStatus(
+            training=self.training_now(),
+            models={
+                name: TrainedModel(
+                    last_trained_at=s.last_trained_at.isoformat() if s.last_trained_at else None,
+                    rounds_trained_on=s.rounds_trained_on,
+                    last_error=s.last_error,
+                    scores=dict(s.scores),
+                    seconds=s.seconds,
+                )
                 for name, s in self._status.items()
             },
-        }
+        )
+
+    def forget(self) -> None:
+        """The models were replaced (a reset, a takeover): their trainings' bookkeeping goes too."""
+        self._latest.clear()
+        self._attempted.clear()
 
     async def close(self) -> None:
         """Cancel the waits on running trainings and shut the owned worker pool down."""
@@ -157,8 +169,7 @@ class Trainer:
             report = await self._train(name, model, load_series)
         finally:
             self._tasks.pop(name, None)
-        if self._latest is not None:  # rounds may have arrived while it trained: check again
-            models, total, loader = self._latest
+        for models, total, loader in list(self._latest.values()):  # rounds may have come: check again
             if models.get(name) is model:
                 self._start_if_due(name, model, total, loader)
         return report

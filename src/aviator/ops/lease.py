@@ -4,13 +4,16 @@
   script; a leader that cannot renew steps down before its key can expire.
 - PostgreSQL without Redis: a session advisory lock held on a dedicated connection (it goes when
   the process or its connection dies).
-- Otherwise (SQLite, one process): always the leader.
+- SQLite: an exclusive lock on a file beside the database (``flock``; it goes when the process dies),
+  so two servers started on one database file never both lead.
+- A store in memory: always the leader.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import socket
@@ -18,13 +21,18 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import psycopg
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from sqlalchemy.engine import make_url
 
-from aviator.bus.redis import make_client, redact
+from aviator.core.redact import redact
+from aviator.core.status import LeaseStatus
 from aviator.store.db import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -108,16 +116,16 @@ class Lease(ABC):
                 await on_change(self.is_leader)
             await asyncio.sleep(self.interval)
 
-    def status(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "holder": self.holder,
-            "leader": self.is_leader,
-            "since": self.since,
-            "changes": self.changes,
-            "last_error": self.last_error,
+    def status(self) -> LeaseStatus:
+        return LeaseStatus(
+            kind=self.kind,
+            holder=self.holder,
+            leader=self.is_leader,
+            since=self.since,
+            changes=self.changes,
+            last_error=self.last_error,
             **self._details(),
-        }
+        )
 
 
 class LocalLease(Lease):
@@ -146,7 +154,16 @@ class RedisLease(Lease):
         self.ttl = ttl
         self.current_holder: str | None = None
         self._renewed_at = 0.0
-        self._client = make_client(url, "aviator-lease", timeout=min(1.0, interval / 2))
+        timeout = min(1.0, interval / 2)
+        # A client of its own that fails fast (no hidden retries): a lease must know at once.
+        self._client: Redis = Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_connect_timeout=timeout,
+            socket_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
+            client_name="aviator-lease",
+        )
 
     async def _attempt(self) -> bool:
         ttl_ms = int(self.ttl * 1000)
@@ -230,10 +247,61 @@ class PostgresLease(Lease):
         return {"lock_key": self.key}
 
 
+class FileLease(Lease):
+    """An exclusive ``flock`` on a file beside a SQLite database: held while this process lives."""
+
+    kind = "file"
+
+    def __init__(self, path: Path, interval: float = 2.0) -> None:
+        super().__init__(interval)
+        self.path = path
+        self._handle: IO[bytes] | None = None
+
+    async def _attempt(self) -> bool:
+        if self._handle is not None:
+            return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+b")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{self.holder}\n".encode())
+        handle.flush()
+        self._handle = handle
+        self.last_error = None
+        return True
+
+    async def release(self) -> None:
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+        self._set(False)
+
+    def _details(self) -> dict[str, Any]:
+        return {"lock_file": str(self.path)}
+
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The database file of a SQLite URL (None for another backend or a store in memory)."""
+    url = make_url(normalize_url(database_url))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).resolve()
+
+
 def create_lease(database_url: str, redis_url: str | None, namespace: str) -> Lease:
-    """The lease the settings allow: Redis, else PostgreSQL, else local."""
+    """The lease the settings allow: Redis, else PostgreSQL, else a lock file, else local."""
     if redis_url:
         return RedisLease(redis_url, f"{namespace}:leader")
     if make_url(normalize_url(database_url)).get_backend_name() == "postgresql":
         return PostgresLease(database_url)
+    database = sqlite_file(database_url)
+    if database is not None:
+        return FileLease(database.with_name(database.name + ".lease"))
     return LocalLease()

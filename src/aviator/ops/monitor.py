@@ -14,17 +14,17 @@ import functools
 import logging
 import os
 import time
-from collections.abc import Callable, Sized
+from collections.abc import Awaitable, Callable, Sized
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import psutil
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, generate_latest, multiprocess
 
-from aviator.bus.base import Bus
-from aviator.core.events import encode_event
+from aviator.core.status import SystemSample
+from aviator.live.events import EventType, StatusUpdate, encode_event
 from aviator.store.repository import Store
 
 logger = logging.getLogger(__name__)
@@ -127,26 +127,28 @@ class Monitor:
     def __init__(
         self,
         store: Store,
-        bus: Bus,
+        publish: Callable[[str], Awaitable[None]],
         interval: float,
         *,
         predictions: Callable[[], int],
         rounds: Callable[[], int],
         hub: Callable[[], HubLike | None],
         leader: Callable[[], bool],
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
-        self.bus = bus
+        self.publish = publish
         self.interval = interval
         self._predictions = predictions
         self._rounds = rounds
         self._hub = hub
         self._leader = leader
-        self.latest: dict[str, Any] | None = None
+        self.latest: SystemSample | None = None
         self.lag = LagProbe()
         self._process = psutil.Process()
         self._process.cpu_percent(None)  # the first reading only starts the measurement
-        self._last = (time.monotonic(), predictions(), self._delivered())
+        self._clock = clock
+        self._last = (clock(), predictions(), self._delivered())
         self._pruned_at = 0.0
 
     def _delivered(self) -> int:
@@ -165,7 +167,7 @@ class Monitor:
                 await asyncio.sleep(self.interval)
                 try:
                     sample = await self.sample()
-                    await self.bus.publish(encode_event("status", {"system": sample}))
+                    await self.publish(encode_event(EventType.STATUS, StatusUpdate(system=sample)))
                     if self._leader():
                         await asyncio.to_thread(self._persist, sample)
                 except Exception:
@@ -175,9 +177,9 @@ class Monitor:
             with contextlib.suppress(asyncio.CancelledError):
                 await probe
 
-    async def sample(self) -> dict[str, Any]:
+    async def sample(self) -> SystemSample:
         """One sample of every measure (and the Prometheus gauges updated from it)."""
-        now = time.monotonic()
+        now = self._clock()
         predictions, delivered = self._predictions(), self._delivered()
         then, predictions_then, delivered_then = self._last
         self._last = (now, predictions, delivered)
@@ -185,22 +187,22 @@ class Monitor:
         lag_p99, lag_max = self.lag.take()
         memory = self._process.memory_info().rss
         db_size = await asyncio.to_thread(self.store.database_size)
-        sample: dict[str, Any] = {
-            "ts": time.time(),
-            "pid": os.getpid(),
-            "cpu_percent": self._process.cpu_percent(None),
-            "memory_mb": memory / 2**20,
-            "db_size_mb": db_size / 2**20 if db_size is not None else None,
-            "ws_connections": self._connections(),
-            "predictions_per_min": (predictions - predictions_then) * 60.0 / elapsed,
-            "events_per_s": (delivered - delivered_then) / elapsed,
-            "loop_lag_p99_ms": lag_p99 * 1e3,
-            "loop_lag_max_ms": lag_max * 1e3,
-            "leader": self._leader(),
-        }
+        sample = SystemSample(
+            ts=time.time(),
+            pid=os.getpid(),
+            cpu_percent=self._process.cpu_percent(None),
+            memory_mb=memory / 2**20,
+            db_size_mb=db_size / 2**20 if db_size is not None else None,
+            ws_connections=self._connections(),
+            predictions_per_min=(predictions - predictions_then) * 60.0 / elapsed,
+            events_per_s=(delivered - delivered_then) / elapsed,
+            loop_lag_p99_ms=lag_p99 * 1e3,
+            loop_lag_max_ms=lag_max * 1e3,
+            leader=self._leader(),
+        )
         self.latest = sample
         prom = prom_metrics()
-        prom.cpu.set(sample["cpu_percent"])
+        prom.cpu.set(sample.cpu_percent)
         prom.memory.set(memory)
         prom.loop_lag.set(lag_p99)
         if db_size is not None:
@@ -217,10 +219,10 @@ class Monitor:
         prom.leader.set(1 if self._leader() else 0)
         prom.rounds.set(self._rounds())
 
-    def _persist(self, sample: dict[str, Any]) -> None:
+    def _persist(self, sample: SystemSample) -> None:
         values = {
             key: float(value)
-            for key, value in sample.items()
+            for key, value in sample.model_dump().items()
             if key not in ("ts", "pid", "leader") and isinstance(value, int | float)
         }
         self.store.add_metrics(values)

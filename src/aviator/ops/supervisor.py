@@ -13,7 +13,8 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+
+from aviator.core.status import CollectorStatus
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +94,13 @@ class CollectorSupervisor:
             await process.wait()
         logger.info("collector stopped")
 
-    def status(self) -> dict[str, Any]:
-        return {
-            "running": self.running,
-            "pid": self.process.pid if self.running and self.process else None,
-            "out_dir": str(self.out_dir),
-            "restarts": self.restarts,
-            "last_exit_code": self.last_exit_code,
-            "last_error": self.last_error,
-            "next_start_at": self.next_start_at,
-        }
+    def status(self) -> CollectorStatus:
+        return CollectorStatus(
+            running=self.running,
+            pid=self.process.pid if self.running and self.process else None,
+            out_dir=str(self.out_dir),
+            restarts=self.restarts,
+            last_exit_code=self.last_exit_code,
+            last_error=self.last_error,
+            next_start_at=self.next_start_at,
+        )

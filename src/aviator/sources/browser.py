@@ -29,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aviator.core.extras import need
 from aviator.core.multiplier import parse_multiplier
 from aviator.core.rounds import Round, utcnow
 from aviator.sources.history_diff import DEFAULT_MIN_OVERLAP, HistoryTracker
@@ -161,7 +162,9 @@ class BrowserFeed:
                 if self._error is not None:
                     raise BrowserFeedError(self._error) from None
                 continue
-            return Round(source=SOURCE_NAME, round_id=round_id, multiplier=value, timestamp=seen_at)
+            return Round(
+                stream=SOURCE_NAME, source=SOURCE_NAME, round_id=round_id, multiplier=value, timestamp=seen_at
+            )
 
     def close(self) -> None:
         self._stop.set()
@@ -410,6 +413,7 @@ class BrowserFeed:
 
 def from_feed_options(options: FeedOptions) -> BrowserFeed:
     """The feed ``aviator collect --source browser`` builds from its options."""
+    need("playwright.sync_api", "browser", "the browser collector")
     return BrowserFeed(
         BrowserConfig(
             url=options.url or "",

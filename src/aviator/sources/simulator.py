@@ -12,6 +12,7 @@ import random
 from collections.abc import Awaitable, Callable, Sequence
 
 from aviator.core.rounds import Fairness, Round, utcnow
+from aviator.core.status import SimulatorStatus
 from aviator.fairness import SimulatedRound, server_hash, simulate_round
 
 logger = logging.getLogger(__name__)
@@ -19,9 +20,12 @@ logger = logging.getLogger(__name__)
 SOURCE_NAME = "simulator"
 
 
-def to_round(simulated: SimulatedRound, round_id: int | str, source: str = SOURCE_NAME) -> Round:
-    """A simulated round as it is stored, its seeds revealed."""
+def to_round(
+    simulated: SimulatedRound, round_id: int | str, source: str = SOURCE_NAME, stream: str | None = None
+) -> Round:
+    """A simulated round as it is stored (in ``stream``, by default the source's name), seeds revealed."""
     return Round(
+        stream=stream or source,
         source=source,
         round_id=str(round_id),
         multiplier=simulated.multiplier,
@@ -72,11 +76,12 @@ class SimulatorSource:
             self.next_round_id += 1
             self.rounds_played += 1
 
-    def status(self) -> dict[str, object]:
-        return {
-            "name": SOURCE_NAME,
-            "interval_s": self.interval,
-            "rounds_played": self.rounds_played,
-            "next_round_id": self.next_round_id,
-            "next_server_hash": self.next_commitment,
-        }
+    def status(self) -> SimulatorStatus:
+        return SimulatorStatus(
+            name=SOURCE_NAME,
+            stream=SOURCE_NAME,
+            interval_s=self.interval,
+            rounds_played=self.rounds_played,
+            next_round_id=self.next_round_id,
+            next_server_hash=self.next_commitment,
+        )

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -22,11 +23,24 @@ metadata = MetaData()
 #: Integer primary keys: BIGINT on PostgreSQL, INTEGER (rowid alias) on SQLite.
 _Id = BigInteger().with_variant(Integer(), "sqlite")
 
+streams = Table(
+    "streams",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("game", String(16), nullable=False),
+    Column("rtp", Float, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 rounds = Table(
     "rounds",
     metadata,
     Column("seq", _Id, primary_key=True, autoincrement=True),
-    Column("key", String(300), nullable=False, unique=True),
+    Column("stream_id", BigInteger, ForeignKey("streams.id"), nullable=False),
+    Column("stream_seq", BigInteger, nullable=False),
+    Column("key", String(300), nullable=False),
     Column("source", String(64), nullable=False),
     Column("round_id", String(128)),
     Column("multiplier", Float, nullable=False),
@@ -38,12 +52,15 @@ rounds = Table(
     Column("ingested_at", DateTime(timezone=True), nullable=False),
 )
 Index("ix_rounds_source_round_id", rounds.c.source, rounds.c.round_id)
+Index("uq_rounds_stream_key", rounds.c.stream_id, rounds.c.key, unique=True)
+Index("ix_rounds_stream_seq", rounds.c.stream_id, rounds.c.stream_seq, unique=True)
 
 predictions = Table(
     "predictions",
     metadata,
     Column("id", _Id, primary_key=True, autoincrement=True),
     Column("model", String(32), nullable=False),
+    Column("stream_id", BigInteger, nullable=False, index=True),
     Column("round_seq", BigInteger, nullable=False),
     Column("made_at", DateTime(timezone=True), nullable=False),
     Column("target", Float, nullable=False),
@@ -54,7 +71,7 @@ predictions = Table(
     Column("hit", Boolean, nullable=False),
     Column("log_score", Float, nullable=False),
     Column("scores", Text, nullable=False),
-    UniqueConstraint("model", "round_seq", name="uq_predictions_model_round"),
+    UniqueConstraint("model", "round_seq", name="uq_predictions_model_round_v2"),
 )
 Index("ix_predictions_round_seq", predictions.c.round_seq)
 

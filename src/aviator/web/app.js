@@ -1,4 +1,6 @@
 // Aviator Predictor dashboard: holds the state, listens to /ws and keeps every panel current.
+// Each viewer has its own stream, model and target (js/viewer.js); the server sends every model's
+// forecast of the stream, and the page reads the viewer's at the viewer's target.
 import { api, ensureToken, errorText, getToken, onTokenChange, setAuthRequired } from "./js/api.js";
 import { drawCalibration, drawCurve, extendHistory, resetHistory, setHistoryTarget } from "./js/charts.js";
 import { Connection } from "./js/conn.js";
@@ -8,8 +10,11 @@ import { renderPrediction } from "./js/prediction.js";
 import { HELD_ROUNDS, RoundStore, renderRoundsTable, setupRoundsTable } from "./js/rounds.js";
 import { fillModelSelect, fillSettings, setupModelSelect, setupSettingsForm } from "./js/settings.js";
 import { renderDistribution, renderModelStats, renderModelsTable } from "./js/stats.js";
+import { fillStreamSelect, setupStreamSelect, streamLinks } from "./js/streams.js";
 import { appendLog, renderIndicators, renderMetrics } from "./js/system.js";
+import { traced } from "./js/trace.js";
 import { $, setText, throttle } from "./js/util.js";
+import { atTarget, saveViewer, viewer } from "./js/viewer.js";
 
 const FLUSH_MS = 250;
 const MODELS_REFRESH_MS = 3000;
@@ -17,6 +22,8 @@ const STATUS_POLL_MS = 5000;
 
 const state = {
   connected: false,
+  stream: null, // the stream the server last said hello for
+  streams: [],
   status: {},
   settings: null,
   models: [],
@@ -31,9 +38,25 @@ const state = {
   predictRequested: false,
 };
 
-const target = () => state.settings?.target ?? state.prediction?.forecast?.target ?? 2;
-const rtp = () => state.settings?.rtp ?? 0.97;
-const selectedModel = () => state.settings?.model ?? state.prediction?.selected ?? null;
+const currentStream = () => state.stream ?? viewer.stream;
+const target = () => viewer.target ?? state.settings?.target ?? 2;
+const streamInfo = () => state.streams.find((s) => s.name === currentStream());
+const rtp = () => streamInfo()?.rtp ?? state.settings?.rtp ?? 0.97;
+const modelNames = () => Object.keys(state.prediction?.forecasts || {});
+const selectedModel = () => {
+  const wanted = viewer.model ?? state.settings?.model ?? state.prediction?.selected ?? "house";
+  const names = modelNames();
+  return !names.length || names.includes(wanted) ? wanted : "house";
+};
+
+/** The viewer's model's forecast, and the house's, read at the viewer's target. */
+function viewerForecasts() {
+  const forecasts = state.prediction?.forecasts || {};
+  return {
+    forecast: atTarget(forecasts[selectedModel()], state.grid, target()),
+    house: atTarget(forecasts.house, state.grid, target()),
+  };
+}
 
 // ---- rendering (batched: thousands of rounds a minute must not mean thousands of redraws) -------
 
@@ -58,9 +81,10 @@ const scheduleRounds = throttle(flushRounds, FLUSH_MS);
 
 function drawPrediction() {
   const p = state.prediction;
-  if (!p?.forecast) return;
-  renderPrediction(p);
-  drawCurve($("curve-chart"), state.grid, p.forecast.survival, rtp(), p.forecast.target, p.forecast.model);
+  const { forecast, house } = viewerForecasts();
+  if (!p || !forecast) return;
+  renderPrediction(p, forecast, house);
+  drawCurve($("curve-chart"), state.grid, forecast.survival, rtp(), forecast.target, forecast.model);
   $("predict-now").disabled = !state.connected;
 }
 const schedulePrediction = throttle(drawPrediction, FLUSH_MS);
@@ -75,7 +99,7 @@ function pageRate() {
 
 function renderRoundCount() {
   const n = state.status.rounds;
-  setText("stats-meta", typeof n === "number" ? `${n.toLocaleString("en-US")} rounds processed by the server` : "");
+  setText("stats-meta", typeof n === "number" ? `${n.toLocaleString("en-US")} rounds of this stream processed` : "");
 }
 
 function renderSystem() {
@@ -89,25 +113,31 @@ function renderSystem() {
 }
 
 function renderModels() {
-  const names = state.models.length
-    ? state.models.map((m) => m.name)
-    : (state.prediction?.skill || []).map((line) => line.model);
+  const names = state.models.length ? state.models.map((m) => m.name) : modelNames();
   const trained = Object.fromEntries(state.models.map((m) => [m.name, m.trained]));
   fillModelSelect(names, selectedModel(), trained);
   renderModelsTable(state.models, selectedModel());
   renderModelStats(state.models, selectedModel());
   const current = state.models.find((m) => m.name === selectedModel());
   drawCalibration($("calibration-chart"), current?.calibration || [], selectedModel());
-  setText("cal-meta", selectedModel() ? `${selectedModel()}, all scored rounds` : "");
+  setText("cal-meta", `${selectedModel()}, all scored rounds`);
   renderRoundCount();
+}
+
+function renderStreams() {
+  fillStreamSelect(state.streams, currentStream());
+  streamLinks(currentStream());
+  fillSettings(state.settings, target(), rtp());
 }
 
 // ---- data from REST ---------------------------------------------------------------------------
 
+const streamQuery = () => (currentStream() ? `stream=${encodeURIComponent(currentStream())}` : "");
+
 async function refreshModels() {
   if (!state.connected) return;
-  const { ok, data } = await api("/api/models");
-  if (!ok || !Array.isArray(data?.models)) return;
+  const { ok, data } = await api(`/api/models?${streamQuery()}`);
+  if (!ok || !Array.isArray(data?.models) || data.stream !== currentStream()) return;
   state.models = data.models;
   renderModels();
   renderSystem();
@@ -116,28 +146,29 @@ const scheduleModels = throttle(refreshModels, MODELS_REFRESH_MS);
 
 async function refreshStatus() {
   if (!state.connected) return;
-  const { ok, data } = await api("/api/status");
-  if (!ok || !data) return;
-  state.status = { ...state.status, ...data };
-  if (data.settings && JSON.stringify(data.settings) !== JSON.stringify(state.settings)) {
-    handlers.settings(data.settings);
+  const [{ ok, data }, streams] = await Promise.all([api(`/api/status?${streamQuery()}`), api("/api/streams")]);
+  if (streams.ok && Array.isArray(streams.data?.streams)) {
+    state.streams = streams.data.streams;
+    renderStreams();
   }
+  if (!ok || !data || data.stream !== currentStream()) return;
+  state.status = { ...state.status, ...data };
   renderSystem();
-  if (typeof data.last_seq === "number" && data.last_seq > state.store.lastSeq) {
+  if (typeof data.stream_seq === "number" && data.stream_seq > state.store.lastSeq) {
     // Events may have been dropped for a slow tab: fetch what is missing if it stays behind.
-    const wanted = data.last_seq;
+    const wanted = data.stream_seq;
     setTimeout(() => {
       if (state.store.lastSeq < wanted && !state.syncing) resyncRounds();
     }, 1500);
   }
 }
 
-/** Load the newest rounds from the store, then apply the round events that came meanwhile. */
+/** Load the stream's newest rounds from the store, then apply the round events that came meanwhile. */
 async function resyncRounds() {
   state.syncing = true;
   state.syncQueue = [];
-  const { ok, data } = await api(`/api/rounds?limit=${HELD_ROUNDS}`);
-  if (ok && Array.isArray(data?.rounds)) {
+  const { ok, data } = await api(`/api/rounds?limit=${HELD_ROUNDS}&${streamQuery()}`);
+  if (ok && Array.isArray(data?.rounds) && data.stream === currentStream()) {
     state.store.replaceAll(data.rounds);
     for (const round of state.syncQueue) state.store.add(round);
     resetHistory($("history-chart"), state.store.rounds, target());
@@ -160,22 +191,36 @@ function showTransient(id, text) {
   }, 8000);
 }
 
+let connection = null;
+
 const handlers = {
   hello(data) {
     setAuthRequired(data.auth_required);
-    state.status = data.status || {};
-    state.settings = data.settings || state.settings;
-    state.grid = data.grid || state.grid;
-    state.models = Array.isArray(data.models) ? data.models : state.models;
-    state.prediction = data.prediction || state.prediction;
-    fillSettings(state.settings);
-    appendLog(Array.isArray(data.log) ? data.log : [], true);
+    setText("shared-note", data.auth_required ? ", and changing them needs the API token" : "");
+    if (viewer.stream && data.stream !== viewer.stream && data.streams.some((s) => s.name === viewer.stream)) {
+      connection.send({ type: "watch", stream: viewer.stream }); // this viewer watches another stream
+    }
+    const changed = data.stream !== state.stream;
+    state.stream = data.stream;
+    state.streams = data.streams;
+    state.status = data.status;
+    state.settings = data.settings;
+    state.grid = data.grid;
+    state.models = data.models;
+    state.prediction = data.prediction;
+    if (changed) {
+      state.store.clear();
+      resetHistory($("history-chart"), [], target());
+    }
+    renderStreams();
+    appendLog(data.log, true);
     renderModels();
     drawPrediction();
     resyncRounds();
     renderSystem();
   },
   round(data) {
+    if (data.stream !== currentStream()) return;
     state.arrivals.push(Date.now());
     if (state.arrivals.length > 5000) state.arrivals.splice(0, state.arrivals.length - 5000);
     if (state.syncing) {
@@ -185,24 +230,20 @@ const handlers = {
     if (state.store.add(data)) {
       state.pendingChart.push(data);
       if (state.pendingChart.length > HELD_ROUNDS) state.pendingChart.splice(0, state.pendingChart.length - HELD_ROUNDS);
-      state.status.last_seq = Math.max(state.status.last_seq || 0, data.seq);
+      state.status.stream_seq = Math.max(state.status.stream_seq || 0, data.stream_seq);
       state.status.latest_multiplier = data.multiplier;
       roundsDirty = true;
       scheduleRounds();
     }
   },
   prediction(data) {
+    if (data.stream !== currentStream()) return;
     state.prediction = data;
-    // PUT /api/settings publishes no settings event: the forecast tells the model and target in use.
-    const f = data.forecast;
-    if (state.settings && f && (data.selected !== state.settings.model || f.target !== state.settings.target)) {
-      handlers.settings({ ...state.settings, model: data.selected, target: f.target });
-    }
     if (state.predictRequested) {
       state.predictRequested = false;
       showTransient("predict-note", `Forecast of ${data.selected} fetched at ${new Date().toLocaleTimeString("en-GB")}`);
     }
-    if (typeof data.rounds === "number") state.status.rounds = data.rounds;
+    state.status.rounds = data.rounds;
     schedulePrediction();
     scheduleModels();
   },
@@ -214,32 +255,38 @@ const handlers = {
     appendLog([data]);
   },
   settings(data) {
-    const targetChanged = data.target !== state.settings?.target;
+    const targetChanged = viewer.target === null && data.target !== state.settings?.target;
     state.settings = data;
     state.status.settings = data;
-    fillSettings(data);
+    refreshStatus(); // the default stream's RTP may have changed with them
+    fillSettings(data, target(), rtp());
     renderModels();
     if (targetChanged) {
-      setHistoryTarget($("history-chart"), data.target);
+      setHistoryTarget($("history-chart"), target());
       roundsDirty = true;
       scheduleRounds();
     }
     schedulePrediction();
   },
+  streams(data) {
+    state.streams = data.streams;
+    renderStreams();
+  },
   reset() {
     state.store.clear();
     state.pendingChart = [];
     state.status.rounds = 0;
-    state.status.last_seq = 0;
+    state.status.stream_seq = 0;
     resetHistory($("history-chart"), [], target());
     roundsDirty = true;
     scheduleRounds();
     refreshModels();
   },
   error(data) {
-    const message = String(data?.message ?? "the server reported an error");
-    if (data?.request === "select_model") showTransient("model-error", message);
-    else if (data?.request === "settings") showTransient("settings-message", message);
+    const message = data.message;
+    if (data.request === "select_model") showTransient("model-error", message);
+    else if (data.request === "settings") showTransient("settings-message", message);
+    else if (data.request === "watch") showTransient("stream-note", message);
     else showTransient("predict-error", message);
   },
   pong() {},
@@ -247,7 +294,7 @@ const handlers = {
 
 function onEvent(event) {
   const handler = handlers[event.type];
-  if (handler) handler(event.data ?? {});
+  if (handler) handler(traced(event.data ?? {}, event.type));
 }
 
 function onState(connState, retryInMs) {
@@ -257,8 +304,7 @@ function onState(connState, retryInMs) {
   if (connState === "open") {
     setText("conn-text", "Live");
     if (!state.listeningSince) state.listeningSince = Date.now();
-  }
-  else if (connState === "connecting") setText("conn-text", "Connecting…");
+  } else if (connState === "connecting") setText("conn-text", "Connecting…");
   else setText("conn-text", `Disconnected · reconnecting in ${Math.max(1, Math.round((retryInMs || 0) / 1000))}s`);
   $("predict-now").disabled = !state.connected;
   renderSystem();
@@ -266,16 +312,38 @@ function onState(connState, retryInMs) {
 
 // ---- controls ---------------------------------------------------------------------------------
 
-function setupControls(connection) {
+function chooseModel(model) {
+  saveViewer({ model });
+  connection.send({ type: "select_model", model, target: target() });
+  $("predict-note").textContent = "";
+  renderModels();
+  drawPrediction();
+}
+
+function chooseTarget(value) {
+  saveViewer({ target: value });
+  setHistoryTarget($("history-chart"), value);
+  roundsDirty = true;
+  scheduleRounds();
+  drawPrediction();
+}
+
+function chooseStream(name) {
+  saveViewer({ stream: name });
+  state.models = [];
+  connection.send({ type: "watch", stream: name });
+}
+
+function setupControls() {
   $("predict-now").addEventListener("click", () => {
     $("predict-error").textContent = "";
-    state.predictRequested = connection.send({ type: "predict" });
+    state.predictRequested = connection.send({ type: "predict", model: selectedModel(), target: target() });
     if (!state.predictRequested) showTransient("predict-error", "Not connected: the request was not sent.");
   });
   $("reset-btn").addEventListener("click", async () => {
     const message = $("data-message");
     const sure = window.confirm(
-      "Reset the session?\n\nEvery stored round, prediction and score will be deleted. Export first if you want to keep them.",
+      "Reset the session?\n\nEvery stored round, prediction and score of every stream will be deleted. Export first if you want to keep them.",
     );
     if (!sure) return;
     if (!(await ensureToken())) {
@@ -287,22 +355,27 @@ function setupControls(connection) {
     message.textContent = ok ? "Session reset." : errorText(data, status);
     message.className = `form-message ${ok ? "ok" : "bad"}`;
   });
-  $("export-link").addEventListener("click", () => {
-    showTransient("data-message", "Preparing the export…");
-  });
+  for (const id of ["export-link", "export-csv"]) {
+    $(id).addEventListener("click", () => showTransient("data-message", "Preparing the export…"));
+  }
 }
 
 function main() {
-  setupSettingsForm(() => state.settings, (saved) => handlers.settings(saved));
-  setupModelSelect(() => state.settings, (saved) => handlers.settings(saved));
+  connection = new Connection(onEvent, onState, getToken);
+  setupSettingsForm(
+    () => ({ settings: state.settings, target: target(), rtp: rtp(), stream: currentStream() }),
+    chooseTarget,
+    (saved) => handlers.settings(saved),
+  );
+  setupModelSelect(chooseModel);
+  setupStreamSelect(chooseStream);
   setupManualForm();
   setupVerifyForm();
-  setupRoundsTable();
+  setupRoundsTable(currentStream);
   resetHistory($("history-chart"), [], target());
   drawCalibration($("calibration-chart"), [], null);
-  const connection = new Connection(onEvent, onState, getToken);
   onTokenChange(() => connection.restart());
-  setupControls(connection);
+  setupControls();
   connection.connect();
   setInterval(refreshStatus, STATUS_POLL_MS);
   setInterval(refreshModels, STATUS_POLL_MS * 2);

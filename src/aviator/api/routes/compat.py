@@ -3,53 +3,57 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 
-from aviator.api.deps import ServicesDep, TokenDep
+from aviator.api.deps import ServerDep, SessionDep, StreamQuery, TokenDep
+from aviator.api.errors import errors
+from aviator.api.schemas import LoadCsvResponse, RecentRound, RoundStatistics, TrainedReport, TrainResponse
 
 router = APIRouter(prefix="/api", tags=["auto-sync"])
 
 
-@router.get("/load_csv", summary="What the watched files have brought in, with figures over every round")
-async def load_csv(services: ServicesDep) -> dict[str, Any]:
-    statistics = await asyncio.to_thread(services.store.round_statistics)
-    recent = await asyncio.to_thread(services.store.recent_rounds, 20)
-    watcher = services.watcher.status() if services.watcher else None
+@router.get(
+    "/load_csv",
+    summary="What a stream holds (the watched files' by default), with figures over every round",
+    responses=errors(404, 422),
+)
+async def load_csv(server: ServerDep, stream: StreamQuery = None) -> LoadCsvResponse:
+    watched = server.watch_stream[0] if server.watch_stream else None
+    record = await server.streams.resolve(stream or watched)
+    statistics = await asyncio.to_thread(server.store.round_statistics, record.id)
+    recent = await asyncio.to_thread(server.store.recent_rounds, record.id, 20)
+    watcher = server.watcher.status() if server.watcher else None
+    engine = server.engine.streams.get(record.name)
     last = recent[0] if recent else None
-    return {
-        "success": True,
-        "filename": watcher["last_file"] if watcher else None,
-        "total_records": statistics["count"],
-        "latest_multiplier": last.multiplier if last else None,
-        "latest_timestamp": last.timestamp.isoformat() if last else None,
-        "statistics": {key: statistics[key] for key in ("mean", "std", "min", "max", "median")},
-        "recent_data": [
-            {"timestamp": r.timestamp.isoformat(), "multiplier": r.multiplier, "seq": r.seq} for r in recent
+    return LoadCsvResponse(
+        success=True,
+        stream=record.name,
+        filename=watcher.last_file if watcher else None,
+        total_records=int(statistics["count"] or 0),
+        latest_multiplier=last.multiplier if last else None,
+        latest_timestamp=last.timestamp.isoformat() if last else None,
+        statistics=RoundStatistics.model_validate(
+            {k: statistics[k] for k in ("mean", "std", "min", "max", "median")}
+        ),
+        recent_data=[
+            RecentRound(timestamp=r.timestamp.isoformat(), multiplier=r.multiplier, seq=r.stream_seq)
+            for r in recent
         ],
-        "watcher": watcher,
-        "skill": services.engine.skill_lines(),
-    }
+        watcher=watcher,
+        skill=engine.skill_lines() if engine else [],
+    )
 
 
 @router.post(
     "/train",
-    summary="Train every batch model now; returns the held-out figures of the training",
+    summary="Train every batch model of a stream now; returns the held-out figures of the training",
     dependencies=[TokenDep],
+    responses=errors(401, 404, 409, 422),
 )
-async def train(services: ServicesDep) -> dict[str, Any]:
-    engine = services.engine
-    batch = [model for model in engine.models.values() if model.batch]
-    if not batch:
-        raise HTTPException(status.HTTP_409_CONFLICT, "no batch model is registered: nothing to train")
-    needed = services.settings.retrain_min_rounds
-    if engine.rounds_seen < needed:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            f"training needs at least {needed} rounds; {engine.rounds_seen} have been processed",
-        )
-    reports = [await services.trainer.train_now(model, services.training_series) for model in batch]
+async def train(session: SessionDep, stream: StreamQuery = None) -> TrainResponse:
+    reports = await session.train_now(stream)
+    engine = await session.stream_engine(stream)
     failed = [r for r in reports if r.error]
     first = reports[0]
     scores = dict(first.scores)
@@ -63,22 +67,22 @@ async def train(services: ServicesDep) -> dict[str, Any]:
     message = (
         "; ".join(f"{r.model} failed: {r.error}" for r in failed)
         if failed
-        else f"trained {', '.join(r.model for r in reports)} on {first.rounds} rounds"
+        else f"trained {', '.join(r.model for r in reports)} on {first.rounds} rounds of {engine.name}"
     )
-    return {
-        "success": not failed,
-        "message": message,
-        "accuracy": accuracy,
-        "models": {
-            r.model: {
-                "rounds": r.rounds,
-                "seconds": r.seconds,
-                "scores": r.scores,
-                "error": r.error,
-                "trained_at": r.finished_at.isoformat(),
-            }
+    return TrainResponse(
+        success=not failed,
+        message=message,
+        accuracy=accuracy,
+        models={
+            r.model.rsplit("/", 1)[-1]: TrainedReport(
+                rounds=r.rounds,
+                seconds=r.seconds,
+                scores=r.scores,
+                error=r.error,
+                trained_at=r.finished_at.isoformat(),
+            )
             for r in reports
         },
-        "note": "held-out figures of the last training; the live skill against house is in `skill`",
-        "skill": engine.skill_lines(),
-    }
+        note="held-out figures of the last training; the live skill against house is in `skill`",
+        skill=engine.skill_lines(),
+    )

@@ -1,22 +1,21 @@
-"""The current forecast: ours in full, and the auto-sync design's field names beside it."""
+"""The forecast of a stream's next round: ours in full, and the auto-sync design's field names beside it."""
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi import APIRouter, Query
 
-from fastapi import APIRouter, HTTPException, Query, status
-
-from aviator.api.deps import ServicesDep
-from aviator.api.server import Services
+from aviator.api.deps import SessionDep, StreamQuery
+from aviator.api.errors import errors
+from aviator.api.schemas import DesignPrediction, PredictResponse
 from aviator.core.curve import quantile_multiplier
-from aviator.core.forecast import Forecast
-from aviator.models.registry import UnknownModelError
+from aviator.live.events import PredictionPayload
+from aviator.live.stream_engine import StreamEngine
 
 router = APIRouter(prefix="/api", tags=["predict"])
 
 
-def _trend(services: Services) -> str:
-    history = list(services.engine.history)[-10:]
+def _trend(engine: StreamEngine) -> str:
+    history = list(engine.history)[-10:]
     if len(history) < 4:
         return "unknown"
     half = len(history) // 2
@@ -28,33 +27,38 @@ def _trend(services: Services) -> str:
     return "flat"
 
 
-def design_prediction(services: Services, forecast: Forecast) -> dict[str, Any]:
+def design_prediction(engine: StreamEngine, payload: PredictionPayload) -> DesignPrediction:
     """The fields the auto-sync design's clients read, computed from our forecast."""
+    forecast = payload.forecast
     curve = forecast.curve()
-    last = services.engine.last_round
-    return {
-        "predicted_multiplier": forecast.median,
-        "prediction_range": [quantile_multiplier(curve, 0.75), quantile_multiplier(curve, 0.25)],
-        "confidence": forecast.p_target,
-        "last_actual": last.multiplier if last else None,
-        "trend": _trend(services),
-        "predicted_at": forecast.made_at.isoformat(),
-        "data_points_used": services.engine.rounds_seen,
-    }
+    last = engine.last_round
+    return DesignPrediction(
+        model=forecast.model,
+        predicted_multiplier=forecast.median,
+        prediction_range=(quantile_multiplier(curve, 0.75), quantile_multiplier(curve, 0.25)),
+        confidence=forecast.p_target,
+        last_actual=last.multiplier if last else None,
+        trend=_trend(engine),
+        predicted_at=forecast.made_at.isoformat(),
+        data_points_used=engine.rounds_seen,
+    )
 
 
-@router.get("/predict", summary="The forecast of the next round, with every model's measured skill")
+@router.get(
+    "/predict",
+    summary="The forecast of a stream's next round, every model's, with every model's measured skill",
+    responses=errors(404, 422),
+)
 async def predict(
-    services: ServicesDep,
-    model: str | None = Query(None, description="A registered model (default: the selected one)."),
-) -> dict[str, Any]:
-    name = model or services.runtime.model
-    if name not in services.engine.models:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(UnknownModelError(name)))
-    payload = services.engine.prediction_payload(name)
-    forecast: Forecast = payload["forecast"]
-    return {
-        "success": True,
-        "prediction": {**design_prediction(services, forecast), "model": name},
-        **payload,
-    }
+    session: SessionDep,
+    stream: StreamQuery = None,
+    model: str | None = Query(
+        None, max_length=32, description="A registered model (default: the default one)."
+    ),
+    target: float | None = Query(
+        None, ge=1.01, le=1000, description="Cash-out target (default: the server's)."
+    ),
+) -> PredictResponse:
+    engine = await session.stream_engine(stream)
+    payload = await session.prediction(engine.name, model, target)
+    return PredictResponse(success=True, prediction=design_prediction(engine, payload), **dict(payload))

@@ -1,88 +1,128 @@
-"""Rounds: list them newest first, add one or a batch, verify one."""
+"""Rounds: list a stream's rounds newest first, add one or a batch, read or verify one."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import json
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query, status
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from aviator.api.deps import ServicesDep, TokenDep
+from aviator.api.deps import ServerDep, SessionDep, StreamQuery, TokenDep
+from aviator.api.errors import errors
+from aviator.api.schemas import IngestResponse, Rejected, RoundCheck, RoundsPage
+from aviator.core.errors import Malformed, TooLarge
 from aviator.core.rounds import StoredRound
-from aviator.fairness import verify_simulated
-from aviator.sources.simulator import SOURCE_NAME
 
 router = APIRouter(prefix="/api/rounds", tags=["rounds"])
 
+MAX_BATCH = 10_000
+_SEQ = Path(ge=1, le=2**63 - 1, description="The round's number in its stream.")
+_ROUNDS_BODY = {
+    "description": "One round, or a list of them (at most 10,000). Each item is checked on its own.",
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/RoundIn"},
+                    {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/RoundIn"},
+                        "maxItems": MAX_BATCH,
+                    },
+                ]
+            },
+            "examples": {
+                "one": {"value": {"multiplier": 2.37}},
+                "batch": {
+                    "value": [
+                        {"multiplier": 1.0, "round_id": "7"},
+                        {"multiplier": 3.12, "source": "casino-a"},
+                    ]
+                },
+            },
+        }
+    },
+}
 
-@router.get("", summary="Stored rounds, newest first (page with `before`)")
+
+@router.get(
+    "", summary="A stream's stored rounds, newest first (page with `before`)", responses=errors(404, 422)
+)
 async def list_rounds(
-    services: ServicesDep,
+    server: ServerDep,
+    stream: StreamQuery = None,
     limit: int = Query(50, ge=1, le=1000),
-    before: int | None = Query(None, ge=1, description="Only rounds with a smaller seq (the next page)."),
-) -> dict[str, Any]:
-    rounds = await asyncio.to_thread(services.store.recent_rounds, limit, before)
-    next_before = rounds[-1].seq if len(rounds) == limit else None
-    return {"rounds": rounds, "next_before": next_before}
+    before: int | None = Query(None, ge=1, le=2**63 - 1, description="Only rounds numbered below it."),
+) -> RoundsPage:
+    record = await server.streams.resolve(stream)
+    rounds = await asyncio.to_thread(server.store.recent_rounds, record.id, limit, before)
+    next_before = rounds[-1].stream_seq if len(rounds) == limit else None
+    return RoundsPage(stream=record.name, rounds=rounds, next_before=next_before)
 
 
 @router.post(
     "",
     summary="Add one round or a batch",
     dependencies=[TokenDep],
+    response_model=IngestResponse,
+    openapi_extra={"requestBody": _ROUNDS_BODY},
     responses={
-        422: {"description": "Some items were refused (each with its reason); the others were stored."}
+        422: {
+            "model": IngestResponse,
+            "description": "Some items were refused (each with its reason); the others were stored.",
+        },
+        **errors(400, 401, 413),
     },
 )
 async def add_rounds(
-    services: ServicesDep,
-    payload: Any = Body(  # noqa: B008
-        ...,
-        description="One round {multiplier, timestamp?, round_id?, source?} or a list of them.",
-        examples=[{"multiplier": 2.37}, [{"multiplier": 1.0, "round_id": "7"}]],
-    ),
+    server: ServerDep,
+    request: Request,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=128,
+            description="Makes a retry safe: items without a round_id are identified by this key and their "
+            "position in the batch, so sending the same request again stores nothing twice.",
+        ),
+    ] = None,
 ) -> JSONResponse:
+    try:
+        payload: Any = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise Malformed(f"the body is not JSON: {exc}", "not_json") from None
     items = payload if isinstance(payload, list) else [payload]
-    if len(items) > 10_000:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "at most 10,000 rounds per request")
-    report = await services.ingestor.submit_raw(items)
-    body = {
-        "received": len(items),
-        "stored": len(report.stored),
-        "duplicates": report.duplicates,
-        "rejected": [{"index": r.index, "reason": r.reason} for r in report.rejected],
-        "rounds": [r.model_dump(mode="json") for r in report.stored],
-    }
-    code = status.HTTP_422_UNPROCESSABLE_CONTENT if report.rejected else status.HTTP_200_OK
-    return JSONResponse(body, status_code=code)
-
-
-@router.get("/{seq}", summary="One stored round")
-async def get_round(services: ServicesDep, seq: int) -> StoredRound:
-    found = await asyncio.to_thread(services.store.get_round, seq)
-    if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no round with seq {seq}")
-    return found
-
-
-@router.get("/{seq}/verify", summary="Recompute a simulated round from its revealed seeds")
-async def verify_round(services: ServicesDep, seq: int) -> dict[str, Any]:
-    found = await asyncio.to_thread(services.store.get_round, seq)
-    if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no round with seq {seq}")
-    if found.fairness is None or found.source != SOURCE_NAME:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            f"round {seq} came from {found.source!r} without revealed seeds: nothing to verify",
+    if len(items) > MAX_BATCH:
+        raise TooLarge(
+            f"at most {MAX_BATCH:,} rounds per request; this one has {len(items):,}", "batch_too_large"
         )
-    fair = found.fairness
-    seeds = fair.client_seeds
-    check = verify_simulated(
-        fair.server_seed,
-        (seeds[0], seeds[1], seeds[2]),
-        fair.server_hash,
-        found.multiplier,
-        services.settings.rtp,
+    report = await server.ingestor.submit_raw(items, idempotency_key)
+    body = IngestResponse(
+        received=len(items),
+        stored=len(report.stored),
+        duplicates=report.duplicates,
+        rejected=[Rejected(index=r.index, reason=r.reason) for r in report.rejected],
+        rounds=report.stored,
     )
-    return {"round": found.model_dump(mode="json"), "check": check.to_json()}
+    return JSONResponse(body.model_dump(mode="json"), status_code=422 if report.rejected else 200)
+
+
+@router.get("/{seq}", summary="One stored round", responses=errors(404, 422))
+async def get_round(
+    session: SessionDep, seq: Annotated[int, _SEQ], stream: StreamQuery = None
+) -> StoredRound:
+    return await session.round(stream, seq)
+
+
+@router.get(
+    "/{seq}/verify",
+    summary="Recompute a round from its revealed seeds (whatever delivered it)",
+    responses=errors(404, 409, 422),
+)
+async def verify_round(
+    session: SessionDep, seq: Annotated[int, _SEQ], stream: StreamQuery = None
+) -> RoundCheck:
+    found, check = await session.verify_round(stream, seq)
+    return RoundCheck(round=found, check=check)

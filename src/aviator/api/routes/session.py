@@ -1,43 +1,71 @@
-"""The session's data: export everything as JSON, or reset it."""
+"""The session's data: export a stream (streamed, complete), or reset everything."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import StreamingResponse
 
-from aviator.api.deps import ServicesDep, TokenDep
-from aviator.api.routes.models import models_report
-from aviator.core.events import encode_event
+from aviator.api.deps import ServerDep, SessionDep, StreamQuery, TokenDep
+from aviator.api.errors import errors
+from aviator.api.schemas import ResetResponse
 from aviator.core.rounds import utcnow
+from aviator.live.export import MEDIA_TYPES, ExportFormat
 
 router = APIRouter(prefix="/api", tags=["session"])
 
+_EXPORT_CONTENT = {
+    "application/json": {
+        "schema": {"type": "object", "description": "header (with counts), rounds, predictions, summary"}
+    },
+    "application/x-ndjson": {
+        "schema": {"type": "string", "description": "one JSON object a line, each with a type"}
+    },
+    "text/csv": {
+        "schema": {"type": "string", "description": "the rounds, in the columns `aviator import` reads"}
+    },
+}
 
-@router.get("/export", summary="The session as one JSON file: rounds, predictions, scores, settings")
-async def export_session(
-    services: ServicesDep,
-    limit: int = Query(10_000, ge=1, le=1_000_000, description="Most recent rounds and predictions."),
-) -> JSONResponse:
-    rounds = await asyncio.to_thread(services.store.recent_rounds, limit)
-    predictions = await asyncio.to_thread(services.store.recent_predictions, limit)
-    body: dict[str, Any] = {
-        "exported_at": utcnow().isoformat(),
-        "settings": services.runtime.model_dump(),
-        "rounds": [r.model_dump(mode="json") for r in reversed(rounds)],
-        "predictions": list(reversed(predictions)),
-        "models": models_report(services),
-    }
+
+@router.get(
+    "/export",
+    summary="A stream's export: every round, scored prediction and the live summary, streamed",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": _EXPORT_CONTENT, "description": "The export (a download)."},
+        **errors(401, 404, 422),
+    },
+)
+async def export_stream(
+    server: ServerDep,
+    session: SessionDep,
+    stream: StreamQuery = None,
+    format: Annotated[
+        ExportFormat, Query(description="json, jsonl (JSON Lines) or csv (rounds only).")
+    ] = ExportFormat.JSON,
+) -> StreamingResponse:
+    record = await server.streams.resolve(stream)
+    snapshot = await asyncio.to_thread(server.exporter.snapshot, record)
+    summary = await session.models(record.name) if record.name in server.engine.streams else []
+    body = server.exporter.stream(snapshot, format, session.runtime, summary)
     stamp = utcnow().strftime("%Y%m%d_%H%M%S")
-    headers = {"Content-Disposition": f'attachment; filename="aviator_session_{stamp}.json"'}
-    return JSONResponse(body, headers=headers)
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in record.name)
+    headers = {
+        "Content-Disposition": f'attachment; filename="aviator_{safe}_{stamp}.{format.value}"',
+        "X-Export-Rounds": str(snapshot.rounds),
+        "X-Export-Predictions": str(snapshot.predictions),
+    }
+    return StreamingResponse(body, media_type=MEDIA_TYPES[format], headers=headers)
 
 
-@router.post("/reset", summary="Forget the session: rounds, predictions, scores", dependencies=[TokenDep])
-async def reset_session(services: ServicesDep) -> dict[str, Any]:
-    await services.reset()
-    await services.bus.publish(encode_event("reset", {"rounds": 0}))
-    await services.engine.publish_prediction()
-    return {"success": True, "message": "session reset: rounds, predictions and scores were deleted"}
+@router.post(
+    "/reset",
+    summary="Forget the session: every stream's rounds, predictions and scores",
+    dependencies=[TokenDep],
+    responses=errors(401),
+)
+async def reset_session(session: SessionDep) -> ResetResponse:
+    await session.reset()
+    return ResetResponse(success=True, message="session reset: rounds, predictions and scores were deleted")

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from aviator.api.errors import errors
+from aviator.core.errors import InvalidInput
 from aviator.fairness import (
     BUSTABIT_V2_SALT,
     STAKE_CRASH_SALT,
+    AviatorCheck,
+    CrashCheck,
     verify_aviator,
     verify_bustabit,
     verify_chain,
@@ -31,35 +36,52 @@ class HashIn(BaseModel):
     salt: str | None = None
 
 
+class ChainCheckOut(BaseModel):
+    game_hash: str
+    tip: str
+    max_steps: int
+    steps: int | None = Field(description="Hashings from the game hash to the tip (None: not reached).")
+    ok: bool
+
+
 class ChainIn(BaseModel):
     hash: str
     tip: str
     max_steps: int = Field(100_000, ge=1, le=2_000_000)
 
 
-def _checked(call: Any, *args: Any) -> dict[str, Any]:
+T = TypeVar("T")
+
+
+def _checked(call: Callable[..., T], *args: Any) -> T:
     try:
-        result: dict[str, Any] = call(*args).to_json()
+        return call(*args)
     except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
-    return result
+        raise InvalidInput(str(exc), "bad_input") from None
 
 
-@router.post("/aviator", summary="Spribe Aviator: server-seed commitment and combined SHA-512 hash")
-async def aviator(body: AviatorIn) -> dict[str, Any]:
+@router.post(
+    "/aviator",
+    summary="Spribe Aviator: server-seed commitment and combined SHA-512 hash",
+    responses=errors(422),
+)
+async def aviator(body: AviatorIn) -> AviatorCheck:
     return _checked(verify_aviator, body.server_seed, body.client_seeds, body.server_hash)
 
 
-@router.post("/bustabit", summary="bustabit v2: the result of a game hash")
-async def bustabit(body: HashIn) -> dict[str, Any]:
+@router.post("/bustabit", summary="bustabit v2: the result of a game hash", responses=errors(422))
+async def bustabit(body: HashIn) -> CrashCheck:
     return _checked(verify_bustabit, body.hash, body.salt or BUSTABIT_V2_SALT)
 
 
-@router.post("/stake-crash", summary="Stake crash: the result of a game hash")
-async def stake_crash(body: HashIn) -> dict[str, Any]:
+@router.post("/stake-crash", summary="Stake crash: the result of a game hash", responses=errors(422))
+async def stake_crash(body: HashIn) -> CrashCheck:
     return _checked(verify_stake_crash, body.hash, body.salt or STAKE_CRASH_SALT)
 
 
-@router.post("/chain", summary="Steps from a game hash to a published terminating hash")
-async def chain(body: ChainIn) -> dict[str, Any]:
-    return await asyncio.to_thread(_checked, verify_chain, body.hash, body.tip, body.max_steps)
+@router.post(
+    "/chain", summary="Steps from a game hash to a published terminating hash", responses=errors(422)
+)
+async def chain(body: ChainIn) -> ChainCheckOut:
+    check = await asyncio.to_thread(_checked, verify_chain, body.hash, body.tip, body.max_steps)
+    return ChainCheckOut(**check.to_json())

@@ -78,9 +78,9 @@ export function errorText(body, status) {
  * fetch() a JSON endpoint. Returns {ok, status, data}; never throws for HTTP or network errors
  * (a network failure gives status 0). A 401 asks for the token once and retries.
  */
-export async function api(path, { method = "GET", body, auth = false } = {}) {
+export async function api(path, { method = "GET", body, auth = false, headers: extra = {} } = {}) {
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    const headers = { Accept: "application/json" };
+    const headers = { Accept: "application/json", ...extra };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const token = getToken();
     if (auth && token) headers.Authorization = `Bearer ${token}`;

@@ -133,7 +133,7 @@ export function resetHistory(node, rounds, target) {
   if (!plotlyReady()) return;
   const held = rounds.slice(-HISTORY_POINTS);
   const trace = {
-    x: held.map((r) => r.seq),
+    x: held.map((r) => r.stream_seq),
     y: held.map((r) => r.multiplier),
     name: "multiplier",
     mode: "lines+markers",
@@ -170,7 +170,7 @@ export function extendHistory(node, rounds, target) {
   window.Plotly.extendTraces(
     node,
     {
-      x: [fresh.map((r) => r.seq)],
+      x: [fresh.map((r) => r.stream_seq)],
       y: [fresh.map((r) => r.multiplier)],
       "marker.color": [fresh.map((r) => pointColor(r.multiplier, target))],
     },

@@ -37,7 +37,6 @@ export function setupManualForm() {
       summary("An API token is needed to add rounds.", "bad");
       return;
     }
-    // Distinct timestamps keep two equal values entered together as two rounds.
     const now = Date.now();
     const items = tokens.map((token, i) => {
       const number = Number(token);
@@ -48,7 +47,9 @@ export function setupManualForm() {
       };
     });
     $("manual-submit").disabled = true;
-    const { status, data } = await api("/api/rounds", { method: "POST", body: items, auth: true });
+    // One key per submission: if the answer is lost and the user sends again, nothing is stored twice.
+    const headers = { "Idempotency-Key": crypto.randomUUID ? crypto.randomUUID() : `${now}-${Math.random()}` };
+    const { status, data } = await api("/api/rounds", { method: "POST", body: items, auth: true, headers });
     $("manual-submit").disabled = false;
     if (!data || typeof data.stored !== "number") {
       summary(errorText(data, status), "bad");

@@ -16,7 +16,7 @@ function renderSkill(line) {
     setText("skill-n", "");
     return;
   }
-  box.dataset.verdict = verdictKind(line.verdict);
+  box.dataset.verdict = verdictKind(line.verdict_code);
   const [low, high] = Array.isArray(line.skill_ci) ? line.skill_ci : [null, null];
   if (isNum(line.skill)) {
     setText("skill-value", `${fmtSigned(line.skill)} nats/round`);
@@ -34,15 +34,15 @@ function renderSkill(line) {
   setText("skill-n", isNum(line.scored) ? `${line.scored.toLocaleString("en-US")} rounds scored` : "");
 }
 
-/** Render a prediction event's payload: {forecast, selected, rounds, skill}. */
-export function renderPrediction(prediction) {
-  const forecast = prediction?.forecast;
+/** Render the viewer's forecast (read at its target) beside its model's skill line and the house's
+ * own figure at the same target. */
+export function renderPrediction(prediction, forecast, house) {
   if (!forecast) return;
   const line = skillLine(prediction, forecast.model);
   setText("pred-meta", `after round #${forecast.seq} · made ${fmtTime(forecast.made_at)}`);
   setText("pred-model", forecast.model);
   const trained = $("pred-trained");
-  const isTrained = line ? line.trained : forecast.details?.trained;
+  const isTrained = line ? line.trained : forecast.trained;
   if (typeof isTrained === "boolean") {
     trained.hidden = false;
     trained.textContent = isTrained ? "trained" : "not trained yet";
@@ -54,7 +54,7 @@ export function renderPrediction(prediction) {
   setText("pred-p-target", fmtPct(forecast.p_target));
   $("pred-meter").style.width = isNum(forecast.p_target) ? `${(forecast.p_target * 100).toFixed(1)}%` : "0";
   // The game's odds give the return; a model's own figure is only its claim, labelled as such.
-  const houseEr = prediction.house_expected_return;
+  const houseEr = house?.expected_return;
   setText(
     "pred-er",
     isNum(houseEr) ? `${houseEr.toFixed(3)} per 1 staked (${fmtSigned((houseEr - 1) * 100, 1)}%)` : "—",
@@ -68,7 +68,7 @@ export function renderPrediction(prediction) {
     : "";
   renderSkill(line);
   const status = $("pred-status");
-  const note = forecast.details?.status;
+  const note = forecast.status;
   status.hidden = typeof note !== "string" || !note;
   status.textContent = typeof note === "string" ? note : "";
 }

@@ -6,26 +6,26 @@ import { $, el, fmtTime, fmtX } from "./util.js";
 export const HELD_ROUNDS = 500;
 export const TABLE_ROWS = 50;
 
-/** The most recent rounds, in seq order, never more than HELD_ROUNDS. */
+/** The most recent rounds of the viewer's stream, in their stream's order, never more than HELD_ROUNDS. */
 export class RoundStore {
   constructor() {
     this.rounds = [];
   }
 
   get lastSeq() {
-    return this.rounds.length ? this.rounds[this.rounds.length - 1].seq : 0;
+    return this.rounds.length ? this.rounds[this.rounds.length - 1].stream_seq : 0;
   }
 
   /** Add one round; false when it is not newer than what is held (a duplicate or stale). */
   add(round) {
-    if (!round || typeof round.seq !== "number" || round.seq <= this.lastSeq) return false;
+    if (!round || typeof round.stream_seq !== "number" || round.stream_seq <= this.lastSeq) return false;
     this.rounds.push(round);
     if (this.rounds.length > HELD_ROUNDS) this.rounds.splice(0, this.rounds.length - HELD_ROUNDS);
     return true;
   }
 
   replaceAll(rounds) {
-    this.rounds = [...rounds].sort((a, b) => a.seq - b.seq).slice(-HELD_ROUNDS);
+    this.rounds = [...rounds].sort((a, b) => a.stream_seq - b.stream_seq).slice(-HELD_ROUNDS);
   }
 
   clear() {
@@ -33,13 +33,14 @@ export class RoundStore {
   }
 }
 
-const verifiable = (round) => round.source === "simulator" && round.fairness;
+// Any round that carries its revealed seeds can be checked, whatever delivered it.
+const verifiable = (round) => Boolean(round.fairness);
 
 function roundRow(r, target) {
   return el(
     "tr",
-    { "data-row": r.seq },
-    el("td", { class: "num muted" }, String(r.seq)),
+    { "data-row": r.stream_seq },
+    el("td", { class: "num muted" }, String(r.stream_seq)),
     el("td", { class: `num mult ${r.multiplier >= target ? "mult-hi" : "mult-lo"}` }, fmtX(r.multiplier)),
     el("td", {}, r.source),
     el("td", { class: "muted hide-narrow" }, fmtTime(r.timestamp)),
@@ -52,12 +53,12 @@ function roundRow(r, target) {
             {
               type: "button",
               class: "btn btn-small",
-              "data-seq": r.seq,
-              "aria-label": `Check the seeds of round ${r.seq}`,
+              "data-seq": r.stream_seq,
+              "aria-label": `Check the seeds of round ${r.stream_seq}`,
             },
             "Verify",
           )
-        : el("span", { class: "muted small" }, r.source === "simulator" ? "" : "no seeds"),
+        : el("span", { class: "muted small" }, "no seeds"),
     ),
   );
 }
@@ -72,7 +73,7 @@ export function renderRoundsTable(rounds, target) {
   const body = $("rounds-table").tBodies[0];
   const newest = rounds.slice(-TABLE_ROWS).reverse();
   const topSeq = body.firstElementChild ? Number(body.firstElementChild.dataset.row) : null;
-  const keep = topSeq !== null && shownTarget === target && newest.some((r) => r.seq === topSeq);
+  const keep = topSeq !== null && shownTarget === target && newest.some((r) => r.stream_seq === topSeq);
   shownTarget = target;
   if (!keep) {
     body.replaceChildren(...newest.map((r) => roundRow(r, target)));
@@ -80,20 +81,21 @@ export function renderRoundsTable(rounds, target) {
   }
   const fresh = [];
   for (const r of newest) {
-    if (r.seq === topSeq) break;
+    if (r.stream_seq === topSeq) break;
     fresh.push(roundRow(r, target));
   }
   body.prepend(...fresh);
   while (body.childElementCount > newest.length) body.lastElementChild.remove();
 }
 
-async function openCheck(seq) {
+async function openCheck(seq, stream) {
   const dialog = $("round-dialog");
   const content = $("round-dialog-content");
   $("round-dialog-title").textContent = `Round #${seq}: seeds and hash checks`;
   content.replaceChildren(el("p", { class: "muted" }, "Checking…"));
   if (!dialog.open) dialog.showModal();
-  const { ok, status, data } = await api(`/api/rounds/${seq}/verify`);
+  const query = stream ? `?stream=${encodeURIComponent(stream)}` : "";
+  const { ok, status, data } = await api(`/api/rounds/${seq}/verify${query}`);
   if (!ok) {
     content.replaceChildren(el("p", { class: "field-error" }, errorText(data, status)));
     return;
@@ -109,9 +111,9 @@ async function openCheck(seq) {
   content.replaceChildren(summary, ...renderCheck(check));
 }
 
-export function setupRoundsTable() {
+export function setupRoundsTable(currentStream) {
   $("rounds-table").addEventListener("click", (event) => {
     const button = event.target.closest("button[data-seq]");
-    if (button) openCheck(Number(button.dataset.seq));
+    if (button) openCheck(Number(button.dataset.seq), currentStream());
   });
 }

@@ -1,4 +1,5 @@
-// Settings (target, RTP, window, auto-train) and the model picker, validated before they are sent.
+// Settings and the model picker, validated before they are used. The target and the model are this
+// viewer's own (kept in this browser); the stream's RTP, the window and auto-train are server-wide.
 import { api, ensureToken, errorText } from "./api.js";
 import { $, el } from "./util.js";
 
@@ -33,13 +34,15 @@ function formMessage(text, kind) {
   node.className = `form-message ${kind || ""}`;
 }
 
-/** Show the server's settings in the form, leaving alone a field the user is editing. */
-export function fillSettings(settings) {
+/** Show the settings in the form (the viewer's target, the stream's RTP, the server's window), leaving
+ * alone a field the user is editing. */
+export function fillSettings(settings, target, rtp) {
   if (!settings) return;
+  const values = { target: target ?? settings.target, rtp: rtp ?? settings.rtp, window: settings.window };
   for (const [name, spec] of Object.entries(FIELDS)) {
     const input = $(spec.id);
     if (document.activeElement === input || input.dataset.dirty === "true") continue;
-    input.value = String(settings[name]);
+    input.value = String(values[name]);
   }
   const auto = $("set-auto-train");
   if (auto.dataset.dirty !== "true") auto.checked = Boolean(settings.auto_train);
@@ -63,7 +66,11 @@ export async function putSettings(changes) {
   return api("/api/settings", { method: "PUT", body: changes, auth: true });
 }
 
-export function setupSettingsForm(getSettings, onSaved) {
+/**
+ * The settings form. `current()` gives {settings, target, rtp, stream}; `onTarget(target)` takes the
+ * viewer's new target; `onSaved(settings)` the server's settings after a change.
+ */
+export function setupSettingsForm(current, onTarget, onSaved) {
   const form = $("settings-form");
   for (const spec of Object.values(FIELDS)) {
     $(spec.id).addEventListener("input", (event) => {
@@ -75,7 +82,7 @@ export function setupSettingsForm(getSettings, onSaved) {
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const changes = {};
+    const values = {};
     let firstBad = null;
     for (const [name, spec] of Object.entries(FIELDS)) {
       const raw = $(spec.id).value.trim();
@@ -83,32 +90,48 @@ export function setupSettingsForm(getSettings, onSaved) {
       const problem = raw === "" ? "Enter a value." : spec.check(value);
       fieldError(name, problem);
       if (problem) firstBad = firstBad || spec.id;
-      else changes[name] = value;
+      else values[name] = value;
     }
-    changes.auto_train = $("set-auto-train").checked;
     if (firstBad) {
       formMessage("Fix the highlighted values first.", "bad");
       $(firstBad).focus();
       return;
     }
-    const current = getSettings() || {};
-    for (const key of Object.keys(changes)) if (current[key] === changes[key]) delete changes[key];
-    if (!Object.keys(changes).length) {
+    const now = current();
+    const shared = {};
+    if (values.window !== now.settings?.window) shared.window = values.window;
+    if ($("set-auto-train").checked !== now.settings?.auto_train) shared.auto_train = $("set-auto-train").checked;
+    const rtpChanged = values.rtp !== now.rtp;
+    const targetChanged = values.target !== now.target;
+    if (!Object.keys(shared).length && !rtpChanged && !targetChanged) {
       formMessage("Nothing changed.", "");
       return;
     }
     $("settings-apply").disabled = true;
     formMessage("Saving…", "");
-    const { ok, status, data } = await putSettings(changes);
+    let failed = null;
+    if (rtpChanged) {
+      if (!(await ensureToken())) failed = { detail: "an API token is needed" };
+      else {
+        const path = `/api/streams/${encodeURIComponent(now.stream)}`;
+        const answer = await api(path, { method: "PUT", body: { rtp: values.rtp }, auth: true });
+        if (!answer.ok) failed = answer.data ?? { detail: errorText(answer.data, answer.status) };
+      }
+    }
+    if (!failed && Object.keys(shared).length) {
+      const answer = await putSettings(shared);
+      if (!answer.ok) failed = answer.data ?? { detail: errorText(answer.data, answer.status) };
+      else if (answer.data && typeof answer.data === "object") onSaved(answer.data);
+    }
     $("settings-apply").disabled = false;
-    if (!ok) {
-      showServerErrors(data?.detail ?? errorText(data, status));
+    if (failed) {
+      showServerErrors(failed.detail ?? errorText(failed));
       return;
     }
+    if (targetChanged) onTarget(values.target);
     for (const spec of Object.values(FIELDS)) delete $(spec.id).dataset.dirty;
     delete $("set-auto-train").dataset.dirty;
     formMessage("Saved.", "ok");
-    if (data && typeof data === "object") onSaved(data);
   });
 }
 
@@ -129,21 +152,12 @@ export function fillModelSelect(names, selected, trained) {
   if (selected && select.value !== selected) select.value = selected;
 }
 
-export function setupModelSelect(getSettings, onSaved) {
+/** The model picker: the viewer's own choice (`onChoose(model)`); nothing changes for other viewers. */
+export function setupModelSelect(onChoose) {
   const select = $("model-select");
-  select.addEventListener("change", async () => {
-    const error = $("model-error");
-    error.textContent = "";
+  select.addEventListener("change", () => {
+    $("model-error").textContent = "";
     select.removeAttribute("aria-invalid");
-    const wanted = select.value;
-    const { ok, status, data } = await putSettings({ model: wanted });
-    if (!ok) {
-      error.textContent = errorText(data, status);
-      select.setAttribute("aria-invalid", "true");
-      const current = getSettings()?.model;
-      if (current) select.value = current;
-    } else if (data && typeof data === "object") {
-      onSaved(data);
-    }
+    onChoose(select.value);
   });
 }

@@ -84,7 +84,7 @@ export function renderModelsTable(models, selected) {
     const scores = m.scores || {};
     const skill = m.skill || {};
     const streak = m.streak || {};
-    const kind = verdictKind(skill.verdict);
+    const kind = verdictKind(skill.code);
     return el(
       "tr",
       { class: m.name === selected ? "selected" : null },

@@ -7,36 +7,33 @@ function indicator(label, on, title) {
   return el("li", { class: "indicator", "data-on": String(on), title }, label);
 }
 
-function truthy(obj, keys) {
-  return keys.some((k) => obj[k] === true);
-}
-
 /** Indicators from the status payload; one is shown only when its source is present. */
 export function renderIndicators({ status, models, connected, pageSeq }) {
   const items = [];
-  const sources = Object.entries(status.sources || {}).filter(([, v]) => v);
   const watcher = status.watcher && typeof status.watcher === "object" ? status.watcher : null;
   const collector = status.collector && typeof status.collector === "object" ? status.collector : null;
-  const autoSync = typeof status.auto_sync === "boolean" ? status.auto_sync : watcher !== null || collector !== null;
+  const autoSync = status.auto_sync === true;
   const syncTitle = watcher?.directory ? `watching ${watcher.directory}` : "no CSV folder or collector is watched";
   items.push(indicator(autoSync ? "Auto-sync active" : "Auto-sync off", autoSync || "idle", syncTitle));
-  for (const [name] of sources) items.push(indicator(`${name[0].toUpperCase()}${name.slice(1)} running`, true));
+  if (status.simulator) items.push(indicator("Simulator running", true));
   if (collector) items.push(indicator("Collector on", collector.running !== false));
 
-  let trained = typeof status.model_trained === "boolean" ? status.model_trained : null;
-  if (trained === null && models.length) trained = models.filter((m) => m.batch).every((m) => m.trained);
-  if (trained !== null) items.push(indicator(trained ? "Models trained" : "Not trained yet", trained || "busy"));
+  const batch = models.filter((m) => m.batch);
+  if (batch.length) {
+    const trained = batch.every((m) => m.trained);
+    items.push(indicator(trained ? "Models trained" : "Not trained yet", trained || "busy"));
+  }
 
   const trainer = status.trainer && typeof status.trainer === "object" ? status.trainer : null;
   if (trainer) {
     const training = Array.isArray(trainer.training) ? trainer.training : [];
-    const busy = training.length > 0 || truthy(trainer, ["running", "training", "busy"]);
+    const busy = training.length > 0;
     const label = busy ? `Training${training.length ? ` ${training.join(", ")}` : ""}…` : "Trainer idle";
     items.push(indicator(label, busy ? "busy" : "idle"));
   }
 
-  if (isNum(status.last_seq)) {
-    const synced = connected && pageSeq >= status.last_seq;
+  if (isNum(status.stream_seq)) {
+    const synced = connected && pageSeq >= status.stream_seq;
     items.push(indicator(synced ? "Data synced" : "Catching up…", synced ? true : "busy"));
   }
   $("indicators").replaceChildren(...items);
@@ -75,7 +72,7 @@ function metric(label, value) {
 export function renderMetrics(status, pageRate) {
   const items = [];
   if (isNum(status.uptime_s)) items.push(metric("Uptime", fmtDuration(status.uptime_s)));
-  if (isNum(status.rounds)) items.push(metric("Rounds processed", fmtInt(status.rounds)));
+  if (isNum(status.rounds)) items.push(metric("Rounds processed (this stream)", fmtInt(status.rounds)));
   const system = status.system && typeof status.system === "object" ? status.system : {};
   for (const [key, value] of Object.entries(system)) {
     if (!isNum(value) || SYSTEM_SKIP.has(key)) continue;
@@ -90,7 +87,7 @@ export function renderMetrics(status, pageRate) {
   const bus = status.bus?.backend;
   if (typeof bus === "string") items.push(metric("Bus", bus));
   $("sys-metrics").replaceChildren(...items);
-  setText("sys-meta", typeof status.selected_model === "string" ? `serving ${status.selected_model}` : "");
+  setText("sys-meta", typeof status.stream === "string" ? `stream ${status.stream}` : "");
 }
 
 // ---- log --------------------------------------------------------------------------------------

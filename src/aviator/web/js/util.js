@@ -65,15 +65,10 @@ export function fmtDuration(seconds) {
   return `${s}s`;
 }
 
-/** Verdict text -> a short class key used for colour. */
-export function verdictKind(verdict) {
-  const v = String(verdict || "").toLowerCase();
-  if (!v) return "none";
-  if (v.includes("baseline")) return "baseline";
-  if (v.includes("not enough")) return "few";
-  if (v.includes("worse")) return "worse";
-  if (v.startsWith("evidence of skill")) return "skill";
-  return "none";
+/** A verdict's code (skill, no_skill, worse, too_few, baseline) -> the class key used for colour. */
+export function verdictKind(code) {
+  const kinds = { skill: "skill", worse: "worse", too_few: "few", baseline: "baseline", no_skill: "none" };
+  return kinds[code] || "none";
 }
 
 /** Run fn at most once per `ms`, always with the latest call honoured (trailing edge). */
