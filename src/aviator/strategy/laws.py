@@ -1,0 +1,149 @@
+"""Where the rounds of a simulation come from: the game's law, or rounds recorded from a game.
+
+- ``GameLaw``: the published law, P(M >= x) = c/x on the 0.01 grid, every round independent. A round
+  reaches cash-out x when U < c/x for U uniform on [0, 1): the same event as M >= x for
+  M = max(1.00, floor(100 c / U) / 100) (``aviator.fairness.planted.fair_rounds``), without computing M.
+- ``EmpiricalLaw``: independent rounds drawn, with replacement, from recorded ones: the law the recorded
+  rounds show (their empirical distribution), with no memory of their order.
+- ``RecordedLaw``: every path plays the recorded rounds in the order they came, from its own starting
+  round (random, or the first for a replay), going round to the start after the last. Windows of one
+  history overlap, so its paths are not independent samples: its intervals are too narrow.
+
+A law hands out rounds in blocks (rounds x paths), and says which of them reach a cash-out.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from aviator.strategy.base import Cashout, FloatArray, IntArray
+
+Block = npt.NDArray[Any]
+
+
+class Law(ABC):
+    name: ClassVar[str]
+    #: Rounds independent of each other (then the exact solver applies).
+    independent: ClassVar[bool]
+
+    @abstractmethod
+    def survival(self, cashout: Cashout) -> FloatArray:
+        """P(M >= x) for cash-outs x in hundredths (the chance a bet at x is won)."""
+
+    def start(self, rng: np.random.Generator, paths: int) -> None:  # noqa: B027 (optional hook)
+        """Get ready for ``paths`` paths."""
+
+    @abstractmethod
+    def block(self, rng: np.random.Generator, first: int, rounds: int, paths: IntArray) -> Block:
+        """Rounds ``first`` .. ``first + rounds - 1`` of the paths numbered ``paths`` (rounds x paths)."""
+
+    @abstractmethod
+    def reaches(self, row: Block, cashout: Cashout) -> npt.NDArray[np.bool_]:
+        """Which rounds of one block row reach ``cashout``."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """The law in plain words."""
+
+
+class GameLaw(Law):
+    name: ClassVar[str] = "game"
+    independent: ClassVar[bool] = True
+
+    def __init__(self, rtp: float) -> None:
+        if not 0.0 < rtp <= 1.0:
+            raise ValueError(f"rtp must be within (0, 1], got {rtp}")
+        self.rtp = rtp
+        self._buffer: FloatArray | None = None
+        self._thresholds: dict[int, float] = {}
+
+    def survival(self, cashout: Cashout) -> FloatArray:
+        return np.asarray(np.minimum(1.0, 100.0 * self.rtp / np.asarray(cashout, dtype=np.float64)))
+
+    def block(self, rng: np.random.Generator, first: int, rounds: int, paths: IntArray) -> Block:
+        shape = (rounds, len(paths))
+        if self._buffer is None or self._buffer.shape != shape:
+            self._buffer = np.empty(shape, dtype=np.float64)
+        rng.random(out=self._buffer)
+        return self._buffer
+
+    def reaches(self, row: Block, cashout: Cashout) -> npt.NDArray[np.bool_]:
+        if isinstance(cashout, int):
+            threshold = self._thresholds.get(cashout)
+            if threshold is None:
+                threshold = self._thresholds[cashout] = 100.0 * self.rtp / cashout
+            return np.asarray(row < threshold)
+        return np.asarray(row < 100.0 * self.rtp / cashout)
+
+    def describe(self) -> str:
+        return f"the game's law at return {self.rtp:g} (every round independent)"
+
+
+def to_hundredths(series: FloatArray | list[float]) -> IntArray:
+    """Recorded multipliers in hundredths; each must be a finite number of at least 1.00."""
+    values = np.asarray(series, dtype=np.float64)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError("the recorded rounds must be a non-empty list of multipliers")
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 1.0))
+    if bad.size:
+        raise ValueError(
+            f"round {int(bad[0]) + 1} of the recorded rounds is {values[bad[0]]!r}: not a multiplier >= 1.00"
+        )
+    return np.asarray(np.floor(values * 100.0 + 1e-6), dtype=np.int64)
+
+
+class _Recorded(Law):
+    def __init__(self, series: FloatArray | list[float]) -> None:
+        self.hundredths = to_hundredths(series)
+        self._sorted = np.sort(self.hundredths)
+
+    def survival(self, cashout: Cashout) -> FloatArray:
+        below = np.searchsorted(self._sorted, np.asarray(cashout), side="left")
+        return np.asarray((len(self._sorted) - below) / len(self._sorted), dtype=np.float64)
+
+    def reaches(self, row: Block, cashout: Cashout) -> npt.NDArray[np.bool_]:
+        return np.asarray(row >= cashout)
+
+    def observed_return(self, cashout: int) -> float:
+        """What a bet at ``cashout`` returned per unit staked on these rounds: x P(M >= x)."""
+        return float(cashout / 100.0 * self.survival(cashout))
+
+
+class EmpiricalLaw(_Recorded):
+    name: ClassVar[str] = "empirical"
+    independent: ClassVar[bool] = True
+
+    def block(self, rng: np.random.Generator, first: int, rounds: int, paths: IntArray) -> Block:
+        picks = rng.integers(0, len(self.hundredths), size=(rounds, len(paths)))
+        return self.hundredths.take(picks)
+
+    def describe(self) -> str:
+        return f"rounds drawn at random from {len(self.hundredths):,} recorded ones (their order ignored)"
+
+
+class RecordedLaw(_Recorded):
+    name: ClassVar[str] = "recorded"
+    independent: ClassVar[bool] = False
+
+    def __init__(self, series: FloatArray | list[float], random_start: bool = True) -> None:
+        super().__init__(series)
+        self.random_start = random_start
+        self._offsets: IntArray = np.zeros(0, dtype=np.int64)
+
+    def start(self, rng: np.random.Generator, paths: int) -> None:
+        if self.random_start:
+            self._offsets = rng.integers(0, len(self.hundredths), size=paths)
+        else:
+            self._offsets = np.zeros(paths, dtype=np.int64)
+
+    def block(self, rng: np.random.Generator, first: int, rounds: int, paths: IntArray) -> Block:
+        steps = np.arange(first, first + rounds, dtype=np.int64)[:, None]
+        return self.hundredths.take((self._offsets.take(paths)[None, :] + steps) % len(self.hundredths))
+
+    def describe(self) -> str:
+        where = "each path from a random round" if self.random_start else "from the first round"
+        return f"{len(self.hundredths):,} recorded rounds in their order, {where}"
