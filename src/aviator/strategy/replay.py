@@ -40,10 +40,12 @@ def replay(rule: Rule, series: FloatArray | list[float], session: Session) -> Re
     result = simulate(rule, law, played_session, 1, np.random.default_rng(0), trace=True)
     assert result.trace is not None
     played = int(result.played[0])
+    kept = result.trace
+    trace = Trace(kept.stakes[:played], kept.won[:played], kept.bank[:played])  # the rounds it played
     return Replay(
         session=played_session,
-        multipliers=[float(m) for m in law.hundredths[: len(result.trace.bank)] / 100.0],
-        trace=result.trace,
+        multipliers=[float(m) for m in law.hundredths[:played] / 100.0],
+        trace=trace,
         ended=End(int(result.ended[0])),
         played=played,
         final_bank=int(result.final_bank[0]),

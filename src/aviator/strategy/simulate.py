@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from aviator.strategy.base import BoolArray, Cashout, FloatArray, IntArray, Rule
-from aviator.strategy.laws import Law
+from aviator.strategy.laws import Block, Law
 from aviator.strategy.session import End, Session
 
 #: Draws per block of rounds (rounds x paths).
@@ -180,6 +180,40 @@ def _stakes(rule: Rule, state: _Paths) -> tuple[list[IntArray], list[Cashout], I
     return stakes, list(bets.cashouts), total
 
 
+def _play_round(
+    rule: Rule, law: Law, state: _Paths, row: Block, t: int
+) -> tuple[list[IntArray], tuple[BoolArray, ...], bool]:
+    """Round ``t`` (counted from 0) for every path: ruin check, bets, settlement, stops.
+
+    Returns the stakes, which bets were won, and whether any path ended."""
+    session = state.session
+    stakes, cashouts, total = _stakes(rule, state)
+    ruined = total > state.bank
+    ended = bool(ruined.any())
+    if ended:
+        state.end(ruined, End.RUIN, t)
+        stakes = [stake * state.live for stake in stakes]
+        total = stakes[0] if len(stakes) == 1 else np.sum(stakes, axis=0)
+    state.bank -= total
+    won = tuple(law.reaches(row, k) for k in cashouts)
+    for stake, cashout, hit in zip(stakes, cashouts, won, strict=True):
+        state.wald.add(stake, cashout, hit, state.bank)
+    state.level = rule.advance(state.level, won)
+    np.maximum(state.peak, state.bank, out=state.peak)
+    np.maximum(state.drawdown, state.peak - state.bank, out=state.drawdown)
+    reached = state.bank >= session.high_stop
+    if reached.any():
+        state.end(reached, session.high_end, t + 1)
+        ended = True
+    low = session.low_stop
+    if low is not None:
+        fell = state.bank <= low
+        if fell.any():
+            state.end(fell, End.STOP_LOSS, t + 1)
+            ended = True
+    return stakes, won, ended
+
+
 def simulate(
     rule: Rule,
     law: Law,
@@ -196,7 +230,6 @@ def simulate(
     rounds = session.rounds
     state = _Paths(session, paths, law, 0)
     law.start(rng, paths)
-    low, high, high_end = session.low_stop, session.high_stop, session.high_end
     fan_at = _fan_points(rounds)
     fan: list[FloatArray] = [np.full(len(FAN_PERCENTILES), float(session.bankroll))]
     next_fan = 1
@@ -208,28 +241,8 @@ def simulate(
         count = min(block_rounds, rounds - t)
         draws = law.block(rng, t, count, state.index)
         for j in range(count):
-            stakes, cashouts, total = _stakes(rule, state)
-            ruined = total > state.bank
-            if ruined.any():
-                state.end(ruined, End.RUIN, t)
-                stakes = [stake * state.live for stake in stakes]
-                total = stakes[0] if len(stakes) == 1 else np.sum(stakes, axis=0)
-            state.bank -= total
-            row = draws[j]
-            won = tuple(law.reaches(row, k) for k in cashouts)
-            for stake, cashout, hit in zip(stakes, cashouts, won, strict=True):
-                state.wald.add(stake, cashout, hit, state.bank)
-            state.level = rule.advance(state.level, won)
-            np.maximum(state.peak, state.bank, out=state.peak)
-            np.maximum(state.drawdown, state.peak - state.bank, out=state.drawdown)
+            stakes, won, ended = _play_round(rule, law, state, draws[j], t)
             t += 1
-            reached = state.bank >= high
-            if reached.any():
-                state.end(reached, high_end, t)
-            if low is not None:
-                fell = state.bank <= low
-                if fell.any():
-                    state.end(fell, End.STOP_LOSS, t)
             if kept is not None:
                 kept.stakes.append([int(s[0]) for s in stakes])
                 kept.won.append([bool(w[0]) for w in won])
@@ -237,6 +250,8 @@ def simulate(
             if next_fan < len(fan_at) and t == fan_at[next_fan]:
                 fan.append(np.percentile(state.snapshot(), FAN_PERCENTILES))
                 next_fan += 1
+            if ended and not state.live.any():
+                break
         if progress is not None:
             progress(t, rounds)
         if can_compact and 2 * int(state.live.sum()) < len(state.live):
