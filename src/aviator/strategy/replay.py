@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aviator.strategy.base import FloatArray, Rule
-from aviator.strategy.laws import RecordedLaw
+from aviator.strategy.base import FloatArray, Rule, payout
+from aviator.strategy.laws import GameLaw, RecordedLaw
 from aviator.strategy.session import End, Session
 from aviator.strategy.simulate import Trace, simulate
 
@@ -23,6 +23,7 @@ class Replay:
     played: int
     final_bank: int
     staked: int
+    #: What the game's law expects for the stakes placed: stake x (c - 1), less the rounding of payouts.
     wald: float
 
     @property
@@ -30,8 +31,20 @@ class Replay:
         return self.final_bank - self.session.bankroll
 
 
-def replay(rule: Rule, series: FloatArray | list[float], session: Session) -> Replay:
-    """Play ``rule`` once over ``series`` in order (at most ``session.rounds`` rounds, never wrapping)."""
+def game_law_expectation(trace: Trace, rtp: float) -> float:
+    """The game's expected profit (cents) for the bets in ``trace``, each at its stake and cash-out."""
+    law = GameLaw(rtp)
+    total = 0.0
+    for stakes, cashouts in zip(trace.stakes, trace.cashouts, strict=True):
+        for stake, cashout in zip(stakes, cashouts, strict=True):
+            chance = float(law.survival(cashout))
+            total += chance * int(payout(stake, cashout)) - stake
+    return total
+
+
+def replay(rule: Rule, series: FloatArray | list[float], session: Session, rtp: float = 0.97) -> Replay:
+    """Play ``rule`` once over ``series`` in order (at most ``session.rounds`` rounds, never wrapping);
+    ``rtp`` is the return of the game's law the stakes are measured against."""
     values = np.asarray(series, dtype=np.float64)
     law = RecordedLaw(values, random_start=False)
     played_session = Session(
@@ -41,7 +54,7 @@ def replay(rule: Rule, series: FloatArray | list[float], session: Session) -> Re
     assert result.trace is not None
     played = int(result.played[0])
     kept = result.trace
-    trace = Trace(kept.stakes[:played], kept.won[:played], kept.bank[:played])  # the rounds it played
+    trace = Trace(kept.stakes[:played], kept.cashouts[:played], kept.won[:played], kept.bank[:played])
     return Replay(
         session=played_session,
         multipliers=[float(m) for m in law.hundredths[:played] / 100.0],
@@ -50,5 +63,5 @@ def replay(rule: Rule, series: FloatArray | list[float], session: Session) -> Re
         played=played,
         final_bank=int(result.final_bank[0]),
         staked=int(result.staked[0]),
-        wald=float(result.wald[0]),
+        wald=game_law_expectation(trace, rtp),
     )

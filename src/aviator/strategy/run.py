@@ -161,7 +161,7 @@ def run_strategy(request: StrategyRequest, progress: Progress | None = None) -> 
     summary = summarize(simulation, request.confidence)
     exact, exact_note = _exact(request, rule, law, session)
     history = request.history or []
-    replayed = replay(rule, history, session) if request.replay else None
+    replayed = replay(rule, history, session, request.rtp) if request.replay else None
     check = (
         overfit_check(rule_class(request.rule), history, session, request.split) if request.optimize else None
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from aviator.strategy.base import MAX_CASHOUT, Rule
 from aviator.strategy.laws import EmpiricalLaw, GameLaw, Law, RecordedLaw
@@ -96,6 +96,19 @@ class StrategyRequest(BaseModel):
         if name not in known_rules():
             raise ValueError(f"unknown rule {name!r}; known rules: {', '.join(known_rules())}")
         return name
+
+    @field_validator("base", "long_base", "unit", "bankroll", "stop_loss", "take_profit")
+    @classmethod
+    def _whole_cents(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None:
+            cents(value, str(info.field_name))
+        return value
+
+    @field_validator("cashout", "long_cashout")
+    @classmethod
+    def _on_the_grid(cls, value: float, info: ValidationInfo) -> float:
+        hundredths(value, str(info.field_name))
+        return value
 
     @field_validator("history")
     @classmethod
@@ -229,7 +242,7 @@ class ReplayResult(BaseModel):
     final_bankroll: float
     profit: float
     total_staked: float
-    wald_expected_profit: float
+    wald_expected_profit: float = Field(description="What the game's law expects for the stakes placed")
     multipliers: list[float]
     stakes: list[list[float]]
     won: list[list[bool]]

@@ -31,9 +31,10 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class Trace:
-    """Round by round, for the first path: stakes and wins per slot (rounds x slots), bankroll after."""
+    """Round by round, for the first path: stakes, cash-outs and wins per slot, the bankroll after."""
 
     stakes: list[list[int]] = field(default_factory=list)
+    cashouts: list[list[int]] = field(default_factory=list)
     won: list[list[bool]] = field(default_factory=list)
     bank: list[int] = field(default_factory=list)
 
@@ -182,10 +183,10 @@ def _stakes(rule: Rule, state: _Paths) -> tuple[list[IntArray], list[Cashout], I
 
 def _play_round(
     rule: Rule, law: Law, state: _Paths, row: Block, t: int
-) -> tuple[list[IntArray], tuple[BoolArray, ...], bool]:
+) -> tuple[list[IntArray], list[Cashout], tuple[BoolArray, ...], bool]:
     """Round ``t`` (counted from 0) for every path: ruin check, bets, settlement, stops.
 
-    Returns the stakes, which bets were won, and whether any path ended."""
+    Returns the stakes, their cash-outs, which bets were won, and whether any path ended."""
     session = state.session
     stakes, cashouts, total = _stakes(rule, state)
     ruined = total > state.bank
@@ -211,7 +212,7 @@ def _play_round(
         if fell.any():
             state.end(fell, End.STOP_LOSS, t + 1)
             ended = True
-    return stakes, won, ended
+    return stakes, cashouts, won, ended
 
 
 def simulate(
@@ -241,10 +242,11 @@ def simulate(
         count = min(block_rounds, rounds - t)
         draws = law.block(rng, t, count, state.index)
         for j in range(count):
-            stakes, won, ended = _play_round(rule, law, state, draws[j], t)
+            stakes, cashouts, won, ended = _play_round(rule, law, state, draws[j], t)
             t += 1
             if kept is not None:
                 kept.stakes.append([int(s[0]) for s in stakes])
+                kept.cashouts.append([int(np.asarray(k).ravel()[0]) for k in cashouts])
                 kept.won.append([bool(w[0]) for w in won])
                 kept.bank.append(int(state.snapshot()[0]))
             if next_fan < len(fan_at) and t == fan_at[next_fan]:

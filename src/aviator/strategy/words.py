@@ -108,3 +108,18 @@ def explanations(confidence: float, exact: bool) -> dict[str, str]:
             "figures should fall within their intervals around it."
         )
     return words
+
+
+def settings_words(settings: dict[str, object]) -> str:
+    """A rule's settings in plain words: base $1.00, cash-out 2x, streak 3."""
+    parts = []
+    for key, value in settings.items():
+        if not isinstance(value, int | float):
+            continue
+        if key in ("base", "long_base", "unit"):
+            parts.append(f"{key.replace('_', ' ')} {money(value)}")
+        elif key in ("cashout", "long_cashout"):
+            parts.append(f"{key.replace('_', ' ').replace('cashout', 'cash-out')} {value:g}x")
+        else:
+            parts.append(f"{key} {value:g}")
+    return ", ".join(parts)
