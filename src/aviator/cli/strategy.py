@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
     from rich.console import Console
 
-    from aviator.strategy.schema import Estimate, StrategyResult
+    from aviator.strategy.schema import Estimate, StrategyRequest, StrategyResult
 
 #: Runs of at least this many paths x rounds get a progress bar.
 PROGRESS_FROM = 5_000_000
@@ -36,7 +36,8 @@ def _amount(e: Estimate) -> tuple[str, str]:
 
 
 def _chance(e: Estimate) -> tuple[str, str]:
-    interval = f"{e.estimate:.1%} [{100 * e.low:.1f}, {100 * e.high:.1f}]"
+    digits = 2 if e.high < 0.01 or e.low > 0.99 else 1  # 0.0% [0.00, 0.04] rather than [0.0, 0.0]
+    interval = f"{e.estimate:.{digits}%} [{100 * e.low:.{digits}f}, {100 * e.high:.{digits}f}]"
     return interval, "" if e.exact is None else f"{e.exact:.1%}"
 
 
@@ -155,6 +156,25 @@ def _bad_request(error: ValidationError) -> typer.BadParameter:
     return typer.BadParameter(message, param_hint=hint)
 
 
+def _run(request: StrategyRequest, with_bar: bool) -> StrategyResult:
+    """``run_strategy``, with a progress bar on stderr for long runs."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from aviator.strategy.run import run_strategy
+
+    if not with_bar:
+        return run_strategy(request)
+    columns = (TextColumn(request.rule), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("rounds", total=request.rounds)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return run_strategy(request, progress=progress)
+
+
 def strategy(
     rule: Annotated[str, typer.Argument(help=f"The rule: {RULES_HELP}.")],
     base: Annotated[
@@ -205,11 +225,9 @@ def strategy(
     from pydantic import ValidationError
     from rich.console import Console
     from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from aviator.cli.backtest import load_series
     from aviator.cli.strategy_plot import PlotsMissing, draw_fan_chart
-    from aviator.strategy.run import run_strategy
     from aviator.strategy.schema import LocalStrategyRequest
 
     console = Console()
@@ -233,21 +251,7 @@ def strategy(
         request = LocalStrategyRequest(**fields)
     except ValidationError as error:
         raise _bad_request(error) from None
-    with Progress(
-        TextColumn(request.rule),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-        disable=paths * rounds < PROGRESS_FROM,
-    ) as bar:
-        task = bar.add_task("rounds", total=rounds)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        result = run_strategy(request, progress=progress)
+    result = _run(request, with_bar=paths * rounds >= PROGRESS_FROM)
     render(result, console)
     if replay is not None:
         render_history(result, console, replay.name)

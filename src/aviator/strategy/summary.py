@@ -45,14 +45,18 @@ def z_value(confidence: float) -> float:
     return float(norm.ppf(0.5 + confidence / 2.0))
 
 
-def mean_interval(values: IntArray | FloatArray, confidence: float = 0.95) -> Interval:
-    """The mean with a normal-theory interval (a single value has no spread: the interval is the value)."""
+def mean_interval(
+    values: IntArray | FloatArray, confidence: float = 0.95, lowest: float | None = None
+) -> Interval:
+    """The mean with a normal-theory interval, kept at or above ``lowest`` (the least the quantity can
+    be, like an empty bankroll); a single value has no spread: the interval is the value."""
     data = np.asarray(values, dtype=np.float64)
     mean = float(data.mean())
     if len(data) < 2:
         return Interval(mean, mean, mean)
     half = z_value(confidence) * float(data.std(ddof=1)) / np.sqrt(len(data))
-    return Interval(mean, mean - half, mean + half)
+    low = mean - half if lowest is None else max(lowest, mean - half)
+    return Interval(mean, low, mean + half)
 
 
 def proportion_interval(count: int, total: int, confidence: float = 0.95) -> Interval:
@@ -108,11 +112,11 @@ def summarize(simulation: Simulation, confidence: float = 0.95) -> Summary:
         paths=n,
         rounds=simulation.session.rounds,
         confidence=confidence,
-        expected_profit=mean_interval(profit, confidence),
-        expected_final_bank=mean_interval(simulation.final_bank, confidence),
+        expected_profit=mean_interval(profit, confidence, lowest=-start),
+        expected_final_bank=mean_interval(simulation.final_bank, confidence, lowest=0.0),
         ruin_probability=proportion_interval(int(ruined.sum()), n, confidence),
         ahead_probability=proportion_interval(int((profit > 0).sum()), n, confidence),
-        expected_total_staked=mean_interval(simulation.staked, confidence),
+        expected_total_staked=mean_interval(simulation.staked, confidence, lowest=0.0),
         wald_expected_profit=float(simulation.wald.mean()),
         wald_gap=mean_interval(profit - simulation.wald, confidence),
         final_quantiles=_quantiles(simulation.final_bank),
