@@ -161,3 +161,11 @@ def test_ruin_is_checked_after_the_last_round_as_well() -> None:
     exact = solve_exact(create_rule("martingale", base=100, cashout=200), GameLaw(0.97), Session(300, 2))
     assert exact.end_probability[End.RUIN] == pytest.approx(0.515**2, rel=1e-12)
     assert exact.end_probability[End.LIMIT] == pytest.approx(1 - 0.515**2, rel=1e-12)
+
+
+def test_the_programme_stops_when_the_work_would_take_too_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aviator.strategy import exact as programme
+
+    monkeypatch.setattr(programme, "MAX_MOVES", 50)
+    with pytest.raises(ExactUnavailable, match="too long"):
+        solve_exact(_level_rule("dalembert"), GameLaw(0.97), Session(10_000, 100))

@@ -22,6 +22,9 @@ from aviator.strategy.session import End, Session
 
 #: The most (level x bankroll) cells the programme may hold (8 bytes each, two copies).
 MAX_CELLS = 4_000_000
+#: The most cell updates (about a nanosecond each) and row moves (about a microsecond each) in one answer.
+MAX_UPDATES = 3_000_000_000
+MAX_MOVES = 5_000_000
 
 
 class ExactUnavailable(ValueError):
@@ -92,6 +95,7 @@ class _Programme:
         self.ends = dict.fromkeys(End, 0.0)
         self.staked = 0.0
         self.wald = 0.0
+        self.updates = self.moves = 0
         first = self._row(0)
         start = (session.bankroll - self.off) // self.g
         self._fit(1, start + 1)
@@ -205,6 +209,8 @@ class _Programme:
             for chance, gain, nxt in zip(self.q, here.gains, here.nexts, strict=True):
                 if chance <= 0.0:
                     continue
+                self.moves += 1
+                self.updates += hi - lo
                 target, shift = self.rows[nxt], gain // self.g
                 self._fit(1, hi + shift)
                 self.spare[target, lo + shift : hi + shift] += chance * self.mass[row, lo:hi]
@@ -217,6 +223,11 @@ class _Programme:
             self.mass[row, lo:hi] = 0.0
         self.mass, self.spare = self.spare, self.mass
         self.support = moved
+        if self.updates > MAX_UPDATES or self.moves > MAX_MOVES:
+            raise ExactUnavailable(
+                "the exact programme would take too long here (too many levels and bankrolls over too many "
+                "rounds); fewer rounds or a smaller bankroll keeps it exact"
+            )
         self._stops()
 
     def _live(self, row: int) -> bool:
