@@ -38,7 +38,8 @@ def run(name: str, bankroll: int, paths: int, rounds: int, repeat: int, **settin
         f"{name:>10} ${bankroll / 100:>12,.0f}: {paths:,} paths x {rounds:,} rounds in "
         f"{best_wall:.2f} s wall "
         f"({best_cpu:.2f} s CPU), best of {repeat}; played {played:,} path-rounds = "
-        f"{played / best_wall / 1e6:.0f}M/s played, {nominal / best_wall / 1e6:.0f}M/s nominal"
+        f"{played / best_wall / 1e6:.0f}M/s played, {nominal / best_wall / 1e6:.0f}M/s nominal, "
+        f"{played / best_cpu / 1e6:.0f}M played per CPU-second"
     )
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from aviator.fairness.planted import fair_rounds
-from aviator.strategy.laws import EmpiricalLaw, GameLaw, RecordedLaw, to_hundredths
+from aviator.strategy.laws import EmpiricalLaw, FittedLaw, GameLaw, RecordedLaw, to_hundredths
 
 
 def test_the_game_law_reaches_a_cash_out_with_chance_c_over_x() -> None:
@@ -28,23 +28,29 @@ def test_the_game_law_agrees_with_the_planted_fair_rounds() -> None:
         assert (fair >= cashout / 100).mean() == pytest.approx(97 / cashout, abs=0.003)
 
 
-def test_recorded_rounds_in_order_from_a_start_and_round_again() -> None:
-    law = RecordedLaw([1.0, 2.5, 3.01, 1.5], random_start=False)
-    law.start(np.random.default_rng(0), 2)
-    block = law.block(np.random.default_rng(0), 3, 3, np.arange(2))
-    assert block[:, 0].tolist() == [150, 100, 250]  # round 4, then round again from the first
-    assert law.reaches(block[0], 150).all()
+def test_recorded_rounds_in_order_for_every_path_and_never_past_the_end() -> None:
+    law = RecordedLaw([1.0, 2.5, 3.01, 1.5])
+    block = law.block(np.random.default_rng(0), 1, 3, np.arange(2))
+    assert block.tolist() == [[250, 250], [301, 301], [150, 150]]
+    assert law.reaches(block[0], 250).all()
     assert float(law.survival(250)) == 0.5 and law.observed_return(250) == pytest.approx(1.25)
+    with pytest.raises(ValueError, match="only 4 recorded rounds"):
+        law.block(np.random.default_rng(0), 2, 3, np.arange(2))
 
 
-def test_random_starts_differ_per_path_and_follow_the_paths_kept() -> None:
-    law = RecordedLaw(np.arange(100) / 10 + 1.0)
-    law.start(np.random.default_rng(3), 5)
-    whole = law.block(np.random.default_rng(0), 0, 2, np.arange(5))
-    assert len(set(whole[0].tolist())) > 1
-    assert (whole[1] - whole[0] == 10).sum() >= 4  # one round later (10 hundredths), except a wrap
-    kept = law.block(np.random.default_rng(0), 0, 2, np.array([3, 1]))
-    assert kept.tolist() == whole[:, [3, 1]].tolist()
+def test_the_fitted_law_is_the_recorded_frequencies_shrunk_toward_the_house_odds() -> None:
+    recorded = fair_rounds(50_000, rtp=0.9, seed=4)
+    fitted = FittedLaw(recorded, rtp=0.97)
+    # 50,000 rounds outweigh the prior of 200: close to the recorded frequency, a little toward c/x
+    seen = (recorded >= 2.0).mean()
+    assert float(fitted.survival(200)) == pytest.approx((50_000 * seen + 200 * 0.485) / 50_200, abs=1e-9)
+    few = FittedLaw(recorded[:20], rtp=0.97)  # 20 rounds: mostly the house odds
+    assert abs(float(few.survival(200)) - 0.485) < abs((recorded[:20] >= 2.0).mean() - 0.485)
+    chances = fitted.survival(np.array([150, 200, 1000]))
+    assert chances.shape == (3,) and np.all(np.diff(chances) < 0)
+    draws = fitted.block(np.random.default_rng(2), 0, 100, np.arange(10_000))
+    assert fitted.reaches(draws, 200).mean() == pytest.approx(float(fitted.survival(200)), abs=0.003)
+    assert fitted.independent and "50,000 recorded rounds" in fitted.describe()
 
 
 def test_drawn_at_random_has_the_recorded_rounds_law() -> None:

@@ -64,10 +64,10 @@ def test_replay_and_the_overfitting_check_on_recorded_rounds() -> None:
     history = [float(v) for v in load_series([SAMPLE]).values]
     result = run_strategy(
         _request(
-            rule="flat", history=history, law="recorded", replay=True, optimize=True, rounds=2_000, paths=200
+            rule="flat", history=history, law="fitted", replay=True, optimize=True, rounds=2_000, paths=200
         )
     )
-    assert result.law == "recorded" and "2,000 recorded rounds" in result.law_words
+    assert result.law == "fitted" and "2,000 recorded rounds" in result.law_words
     assert result.replay is not None and result.replay.rounds_played == len(result.replay.bankroll)
     assert result.replay.multipliers[:2] == [12.06, 16.49]
     assert result.overfit is not None
@@ -90,6 +90,7 @@ def test_replay_and_the_overfitting_check_on_recorded_rounds() -> None:
         ({"cashout": 1.0}, "cashout"),
         ({"rule": "labouchere"}, "known rules"),
         ({"law": "empirical"}, "history"),
+        ({"law": "recorded"}, "law"),
         ({"replay": True}, "history"),
         ({"stop_loss": 200.0}, "stop_loss"),
         ({"history": [1.5, 0.2]}, "history[1]"),

@@ -210,7 +210,9 @@ def strategy(
     unit: Annotated[float | None, typer.Option("--unit", help="dalembert: the step (default: base).")] = None,
     law: Annotated[
         str,
-        typer.Option("--law", help="game, or empirical / recorded: simulate on the --replay file's rounds."),
+        typer.Option(
+            "--law", help="game; or from the --replay file: empirical (its rounds redrawn) or fitted."
+        ),
     ] = "game",
     optimize: Annotated[
         bool,

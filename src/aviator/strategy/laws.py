@@ -3,11 +3,14 @@
 - ``GameLaw``: the published law, P(M >= x) = c/x on the 0.01 grid, every round independent. A round
   reaches cash-out x when U < c/x for U uniform on [0, 1): the same event as M >= x for
   M = max(1.00, floor(100 c / U) / 100) (``aviator.fairness.planted.fair_rounds``), without computing M.
-- ``EmpiricalLaw``: independent rounds drawn, with replacement, from recorded ones: the law the recorded
-  rounds show (their empirical distribution), with no memory of their order.
-- ``RecordedLaw``: every path plays the recorded rounds in the order they came, from its own starting
-  round (random, or the first for a replay), going round to the start after the last. Windows of one
-  history overlap, so its paths are not independent samples: its intervals are too narrow.
+- ``FittedLaw``: the fitted empirical law of recorded rounds: each cash-out's observed frequency,
+  shrunk toward the house odds where the rounds are few (``aviator.models.empirical``), every round
+  independent; drawn like the game's law, with the fitted chance in place of c/x.
+- ``EmpiricalLaw``: independent rounds drawn, with replacement, from the recorded ones: exactly the
+  law the recorded rounds show, with no memory of their order.
+- ``RecordedLaw``: the recorded rounds in the order they came, every path from the first round: for a
+  replay and the overfitting check, never for Monte Carlo (one history gives one session per start,
+  and sessions from overlapping stretches of it are not independent: no honest interval comes of them).
 
 A law hands out rounds in blocks (rounds x paths), and says which of them reach a cash-out.
 """
@@ -20,6 +23,8 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
+from aviator.core.curve import GRID, survival_at
+from aviator.models.empirical import PRIOR_ROUNDS, bin_of, blend
 from aviator.strategy.base import Cashout, FloatArray, IntArray
 
 Block = npt.NDArray[Any]
@@ -34,9 +39,6 @@ class Law(ABC):
     def survival(self, cashout: Cashout) -> FloatArray:
         """P(M >= x) for cash-outs x in hundredths (the chance a bet at x is won)."""
 
-    def start(self, rng: np.random.Generator, paths: int) -> None:  # noqa: B027 (optional hook)
-        """Get ready for ``paths`` paths."""
-
     @abstractmethod
     def block(self, rng: np.random.Generator, first: int, rounds: int, paths: IntArray) -> Block:
         """Rounds ``first`` .. ``first + rounds - 1`` of the paths numbered ``paths`` (rounds x paths)."""
@@ -50,19 +52,14 @@ class Law(ABC):
         """The law in plain words."""
 
 
-class GameLaw(Law):
-    name: ClassVar[str] = "game"
+class _ThresholdLaw(Law):
+    """Independent rounds: a round reaches cash-out x when its uniform draw is below P(M >= x)."""
+
     independent: ClassVar[bool] = True
 
-    def __init__(self, rtp: float) -> None:
-        if not 0.0 < rtp <= 1.0:
-            raise ValueError(f"rtp must be within (0, 1], got {rtp}")
-        self.rtp = rtp
+    def __init__(self) -> None:
         self._buffer: FloatArray | None = None
         self._thresholds: dict[int, float] = {}
-
-    def survival(self, cashout: Cashout) -> FloatArray:
-        return np.asarray(np.minimum(1.0, 100.0 * self.rtp / np.asarray(cashout, dtype=np.float64)))
 
     def block(self, rng: np.random.Generator, first: int, rounds: int, paths: IntArray) -> Block:
         shape = (rounds, len(paths))
@@ -75,12 +72,48 @@ class GameLaw(Law):
         if isinstance(cashout, int):
             threshold = self._thresholds.get(cashout)
             if threshold is None:
-                threshold = self._thresholds[cashout] = 100.0 * self.rtp / cashout
+                threshold = self._thresholds[cashout] = float(self.survival(cashout))
             return np.asarray(row < threshold)
-        return np.asarray(row < 100.0 * self.rtp / cashout)
+        return np.asarray(row < self.survival(cashout))
+
+
+class GameLaw(_ThresholdLaw):
+    name: ClassVar[str] = "game"
+
+    def __init__(self, rtp: float) -> None:
+        if not 0.0 < rtp <= 1.0:
+            raise ValueError(f"rtp must be within (0, 1], got {rtp}")
+        super().__init__()
+        self.rtp = rtp
+
+    def survival(self, cashout: Cashout) -> FloatArray:
+        return np.asarray(np.minimum(1.0, 100.0 * self.rtp / np.asarray(cashout, dtype=np.float64)))
 
     def describe(self) -> str:
         return f"the game's law at return {self.rtp:g} (every round independent)"
+
+
+class FittedLaw(_ThresholdLaw):
+    name: ClassVar[str] = "fitted"
+
+    def __init__(self, series: FloatArray | list[float], rtp: float) -> None:
+        super().__init__()
+        values = to_hundredths(series) / 100.0
+        counts = np.bincount(bin_of(values), minlength=len(GRID))
+        at_or_above = np.cumsum(counts[::-1])[::-1]
+        self.rounds = len(values)
+        self.curve = blend(at_or_above[None, :], np.array([self.rounds]), rtp)[0]
+
+    def survival(self, cashout: Cashout) -> FloatArray:
+        points = np.asarray(cashout, dtype=np.int64)
+        chances = [survival_at(self.curve, int(k) / 100.0) for k in points.ravel()]
+        return np.asarray(chances, dtype=np.float64).reshape(points.shape)
+
+    def describe(self) -> str:
+        return (
+            f"the law fitted to {self.rounds:,} recorded rounds (their frequencies, shrunk toward the house "
+            f"odds with a prior worth {PRIOR_ROUNDS:.0f} rounds; every round independent)"
+        )
 
 
 def to_hundredths(series: FloatArray | list[float]) -> IntArray:
@@ -129,21 +162,11 @@ class RecordedLaw(_Recorded):
     name: ClassVar[str] = "recorded"
     independent: ClassVar[bool] = False
 
-    def __init__(self, series: FloatArray | list[float], random_start: bool = True) -> None:
-        super().__init__(series)
-        self.random_start = random_start
-        self._offsets: IntArray = np.zeros(0, dtype=np.int64)
-
-    def start(self, rng: np.random.Generator, paths: int) -> None:
-        if self.random_start:
-            self._offsets = rng.integers(0, len(self.hundredths), size=paths)
-        else:
-            self._offsets = np.zeros(paths, dtype=np.int64)
-
     def block(self, rng: np.random.Generator, first: int, rounds: int, paths: IntArray) -> Block:
-        steps = np.arange(first, first + rounds, dtype=np.int64)[:, None]
-        return self.hundredths.take((self._offsets.take(paths)[None, :] + steps) % len(self.hundredths))
+        if first + rounds > len(self.hundredths):
+            raise ValueError(f"only {len(self.hundredths)} recorded rounds, asked for {first + rounds}")
+        rows = self.hundredths[first : first + rounds, None]
+        return np.broadcast_to(rows, (rounds, len(paths)))
 
     def describe(self) -> str:
-        where = "each path from a random round" if self.random_start else "from the first round"
-        return f"{len(self.hundredths):,} recorded rounds in their order, {where}"
+        return f"{len(self.hundredths):,} recorded rounds in their order"

@@ -53,7 +53,7 @@ class OverfitCheck:
 
 
 def _play(rule: Rule, part: FloatArray, session: Session, settings: int) -> PartPlay:
-    law = RecordedLaw(part, random_start=False)
+    law = RecordedLaw(part)
     played = Session(session.bankroll, len(part), session.stop_loss, session.take_profit)
     result = simulate(rule, law, played, settings, np.random.default_rng(0))
     return PartPlay(

@@ -46,7 +46,7 @@ def replay(rule: Rule, series: FloatArray | list[float], session: Session, rtp: 
     """Play ``rule`` once over ``series`` in order (at most ``session.rounds`` rounds, never wrapping);
     ``rtp`` is the return of the game's law the stakes are measured against."""
     values = np.asarray(series, dtype=np.float64)
-    law = RecordedLaw(values, random_start=False)
+    law = RecordedLaw(values)
     played_session = Session(
         session.bankroll, min(session.rounds, len(values)), session.stop_loss, session.take_profit
     )

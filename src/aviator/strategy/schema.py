@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from aviator.strategy.base import MAX_CASHOUT, Rule
-from aviator.strategy.laws import EmpiricalLaw, GameLaw, Law, RecordedLaw
+from aviator.strategy.laws import EmpiricalLaw, FittedLaw, GameLaw, Law
 from aviator.strategy.registry import ALIASES, create_rule, known_rules
 from aviator.strategy.session import MAX_BANKROLL, MAX_ROUNDS, Session
 
@@ -27,7 +27,7 @@ MAX_HISTORY = 1_000_000
 #: The most rounds the exact programme is asked to run for.
 MAX_EXACT_ROUNDS = 100_000
 
-LawName = Literal["game", "empirical", "recorded"]
+LawName = Literal["game", "empirical", "fitted"]
 
 
 def cents(dollars: float, name: str) -> int:
@@ -74,7 +74,9 @@ class StrategyRequest(BaseModel):
     rtp: float = Field(0.97, ge=0.5, le=1.0, description="The game's return to player c")
     stop_loss: float | None = Field(None, gt=0, description="Stop once down this many dollars")
     take_profit: float | None = Field(None, gt=0, description="Stop once up this many dollars")
-    law: LawName = Field("game", description="game: the published law; empirical/recorded: from history")
+    law: LawName = Field(
+        "game", description="game: the published law; empirical: drawn from history; fitted: fitted to it"
+    )
     history: list[float] | None = Field(
         None, max_length=MAX_HISTORY, description="Recorded multipliers, oldest first"
     )
@@ -184,7 +186,9 @@ class StrategyRequest(BaseModel):
         if self.law == "game":
             return GameLaw(self.rtp)
         assert self.history is not None
-        return EmpiricalLaw(self.history) if self.law == "empirical" else RecordedLaw(self.history)
+        if self.law == "empirical":
+            return EmpiricalLaw(self.history)
+        return FittedLaw(self.history, self.rtp)
 
 
 class LocalStrategyRequest(StrategyRequest):

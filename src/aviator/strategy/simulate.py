@@ -230,7 +230,6 @@ def simulate(
         raise ValueError(f"paths must be at least 1, got {paths}")
     rounds = session.rounds
     state = _Paths(session, paths, law, 0)
-    law.start(rng, paths)
     fan_at = _fan_points(rounds)
     fan: list[FloatArray] = [np.full(len(FAN_PERCENTILES), float(session.bankroll))]
     next_fan = 1
