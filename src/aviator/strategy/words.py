@@ -48,8 +48,9 @@ def cost_sentence(rtp: float, staked: float, rounds: int, ruin: float, law_retur
     if law_return is not None:
         words = (
             f"On the recorded rounds a dollar staked this way came back as {money(law_return)}: that is what "
-            f"those rounds did, not what the next ones will do. Under the game's law (return {rtp:g}): "
-            + words
+            f"those rounds did, not what the next ones will do. Under the game's law (return {rtp:g}), "
+            + words[0].lower()
+            + words[1:]
         )
     if ruin > 0:
         words += f" In {percent(ruin)} of sessions the bankroll could not cover the next stake (ruin)."
