@@ -147,13 +147,6 @@ def dollars(cents: int | float | np.integer[Any] | np.floating[Any]) -> float:
     return float(cents) / 100.0
 
 
-def multiplier(hundredths: Cashout) -> float | list[float]:
-    """A cash-out in hundredths as a multiplier (a list when it is one per path)."""
-    if isinstance(hundredths, int):
-        return hundredths / 100.0
-    return [int(k) / 100.0 for k in hundredths]
-
-
 def plain(value: IntArray | FloatArray | int | float, scale: float = 1.0) -> float | list[float]:
     """A parameter in plain units (divided by ``scale``): a number, or a list when it is one per path."""
     array = np.asarray(value, dtype=np.float64) / scale

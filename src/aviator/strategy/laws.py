@@ -141,10 +141,6 @@ class _Recorded(Law):
     def reaches(self, row: Block, cashout: Cashout) -> npt.NDArray[np.bool_]:
         return np.asarray(row >= cashout)
 
-    def observed_return(self, cashout: int) -> float:
-        """What a bet at ``cashout`` returned per unit staked on these rounds: x P(M >= x)."""
-        return float(cashout / 100.0 * self.survival(cashout))
-
 
 class EmpiricalLaw(_Recorded):
     name: ClassVar[str] = "empirical"
