@@ -16,5 +16,6 @@ def need(module: str, extra: str, feature: str) -> ModuleType:
         return importlib.import_module(module)
     except ImportError:
         raise MissingExtraError(
-            f"{feature} needs the '{extra}' extra: pip install 'aviator-predictor[{extra}]'"
+            f"{feature} needs an optional part: install the '{extra}' extra: "
+            f"pip install 'aviator-predictor[{extra}]'"
         ) from None
