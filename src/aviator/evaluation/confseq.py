@@ -62,4 +62,3 @@ def half_width(n: int, sd: float, alpha: float, rounds_opt: int = ROUNDS_OPT) ->
 def bonferroni_alpha(alpha: float, tests: int) -> float:
     """Each of ``tests`` verdicts at alpha / tests: the chance of any false one stays within alpha."""
     return alpha / max(1, tests)
-

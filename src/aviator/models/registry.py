@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from aviator.core.baseline import BASELINE
 from aviator.models.base import Model, ModelParams
+from aviator.models.context import ContextTreeModel
 from aviator.models.empirical import EmpiricalModel
 from aviator.models.ensemble import EnsembleModel
 from aviator.models.heuristic import HeuristicModel
@@ -13,7 +14,8 @@ from aviator.models.house import HouseModel
 from aviator.models.online import OnlineModel
 
 MODEL_CLASSES: dict[str, type[Model]] = {
-    cls.name: cls for cls in (HouseModel, EmpiricalModel, HeuristicModel, EnsembleModel, OnlineModel)
+    cls.name: cls
+    for cls in (HouseModel, EmpiricalModel, HeuristicModel, EnsembleModel, OnlineModel, ContextTreeModel)
 }
 
 
