@@ -167,7 +167,7 @@ class _Accumulator:
 
 
 def _skip_reason(model: Model, n: int, plan_first: int | None, h: int, input_size: int | None) -> str | None:
-    need = model.min_rounds
+    need = model.rounds_needed
     if need + h > n:
         return f"needs {need + h} rounds, the data has {n}"
     if plan_first is not None:
@@ -206,7 +206,7 @@ def run_backtest(
     instances = {name: create_model(name, params) for name in resolve_models(models)}
     skipped = {name: reason for name, m in instances.items() if (reason := _skip_reason(m, n, None, h, None))}
     runnable = {name: m for name, m in instances.items() if name not in skipped}
-    warmup = max([1, *(m.min_rounds for m in runnable.values())])
+    warmup = max([1, *(m.rounds_needed for m in runnable.values())])
     plan = make_plan(
         n, h=h, n_windows=n_windows, step_size=step_size, input_size=input_size, refit=refit, warmup=warmup
     )
