@@ -158,7 +158,8 @@ class PlantedStream:
                 self.high_regime = not self.high_regime
             return min(1.0, self.rtp + s if self.high_regime else self.rtp - s)
         if kind == "periodic":
-            return min(1.0, self.rtp * (1.0 + s * float(np.sin(2.0 * np.pi * self.index / self.plant.period))))
+            phase = 2.0 * np.pi * self.index / self.plant.period
+            return min(1.0, self.rtp * (1.0 + s * float(np.sin(phase))))
         return self.rtp
 
     def next(self) -> float:
