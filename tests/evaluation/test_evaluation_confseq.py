@@ -11,6 +11,7 @@ from aviator.evaluation.confseq import (
     best_rho,
     bonferroni_alpha,
     half_width,
+    half_widths,
     normal_log_mixture,
     normal_mixture_bound,
 )
@@ -60,7 +61,8 @@ def test_watched_after_every_term_it_covers_the_mean_in_at_least_95_percent_of_r
     t = np.arange(1, n + 1)
     mean = np.cumsum(x, axis=1) / t
     var = (np.cumsum(x * x, axis=1) - t * mean**2) / np.maximum(t - 1, 1)
-    bound = np.array([half_width(int(k), 1.0, 0.05) for k in t])
+    bound = half_widths(t.astype(np.float64), 0.05)
+    assert bound[99] == pytest.approx(half_width(100, 1.0, 0.05))
     half = np.sqrt(np.maximum(var, 0.0)) * bound
     watched = slice(29, None)
     cs_missed = (np.abs(mean[:, watched]) > half[:, watched]).any(axis=1).mean()
