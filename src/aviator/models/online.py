@@ -99,9 +99,10 @@ class OnlineModel(Model):
         z = self.log_house
         return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
-    def _learners_curve(self, recent: Sequence[float]) -> FloatArray:
+    def _learners_curve(self, recent: Sequence[float] | FloatArray) -> FloatArray:
         probs = self.probabilities(np.asarray(list(recent), dtype=np.float64))
-        return curve_from_threshold_probs(probs[None, :], self.params.rtp)[0]
+        curve: FloatArray = curve_from_threshold_probs(probs[None, :], self.params.rtp)[0]
+        return curve
 
     def learn_one(self, multiplier: float) -> None:
         if self.rounds_seen >= self.min_rounds:  # Bayes: how well each curve forecast this round
@@ -126,7 +127,8 @@ class OnlineModel(Model):
             status = f"warming up: {self.rounds_seen} of {self.min_rounds} rounds learned"
             return house_survival(self.params.rtp), {"status": status}
         g = self.house_weight()
-        curve = g * house_survival(self.params.rtp) + (1.0 - g) * self._learners_curve(history[-RECENT:])
+        learners = self._learners_curve(history[-RECENT:])
+        curve: FloatArray = np.asarray(g * house_survival(self.params.rtp) + (1.0 - g) * learners)
         details: dict[str, Any] = {
             "p_thresholds": {
                 f"{t:g}": float(curve[i]) for t, i in zip(THRESHOLDS, _AT_THRESHOLDS, strict=True)
