@@ -64,3 +64,21 @@ def test_fair_streams_watched_every_round_rarely_alarm_with_the_sequence() -> No
 def test_a_batch_model_is_refused() -> None:
     with pytest.raises(ValueError, match="not a round-by-round model"):
         live_differences(fair_rounds(100, seed=1), ["ensemble"])
+
+
+@pytest.mark.parametrize(
+    ("plant", "rounds", "finder"),
+    [
+        (Plant(kind="lag", strength=0.3, lag=1), 5_000, "context"),
+        (Plant(kind="regime", strength=0.2, switch=0.002), 8_000, "drift"),
+        (Plant(kind="periodic", strength=0.3, period=50), 5_000, "cycle"),
+        (Plant(kind="shortfall", strength=0.1), 8_000, "drift"),
+        (Plant(kind="thin", strength=0.8, level=5.0), 8_000, "empirical"),
+    ],
+    ids=lambda v: getattr(v, "kind", None),
+)
+def test_the_live_verdict_finds_each_planted_kind(plant: Plant, rounds: int, finder: str) -> None:
+    d = live_differences(planted_rounds(rounds, plant, seed=31), [finder])[finder]
+    # read as on a page of six models: the confidence sequence at 5% / 6
+    first = first_skill(d, tests=6)
+    assert first is not None and first < rounds, plant
