@@ -7,13 +7,20 @@ sequence, 5% split over the models shown). Per model the median over runs of the
 first "evidence of skill" is printed ("never" when at most half the runs got there within the
 stream), with how many runs did, as a Markdown table for docs/evaluation.md.
 
-Usage: python benchmarks/bench_power.py [--runs 7] [--rounds 30000] [--only lag,regime]
+The "worth" of a plant is what knowing it gives a forecaster of the score's bins: the mean
+Kullback-Leibler divergence per round of the planted bin law from the house's (nats a round; the
+regime and periodic kinds averaged over their states, the oracle knowing the state).
+``--worth`` prints only those.
+
+Usage: python benchmarks/bench_power.py [--runs 7] [--rounds 30000] [--only lag,regime] [--worth]
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+
+import numpy as np
 
 from aviator.evaluation.watching import FAST_MODELS, first_skill, live_differences
 from aviator.fairness.planted import Plant, lag_information, planted_rounds
@@ -33,10 +40,46 @@ PLANTS: tuple[tuple[str, Plant], ...] = (
 )
 
 
-def describe(plant: Plant) -> str:
+CUTS = np.array([1.5, 2.0, 3.0, 5.0, 10.0])
+
+
+def bin_law(rtp: float) -> np.ndarray:
+    """P(each score bin) under the fair law at return ``rtp``."""
+    survival = np.concatenate([[1.0], np.minimum(1.0, rtp / CUTS), [0.0]])
+    return np.asarray(-np.diff(survival), dtype=np.float64)
+
+
+def kl(p: np.ndarray, q: np.ndarray) -> float:
+    keep = p > 0
+    return float(np.sum(p[keep] * np.log(p[keep] / q[keep])))
+
+
+def worth(plant: Plant, rtp: float = 0.97) -> float:
+    """Nats a round that knowing the plant is worth to a forecaster of the bins (see the docstring)."""
+    house = bin_law(rtp)
+    s = plant.strength
     if plant.kind == "lag":
-        return f"{lag_information(plant.strength, threshold=plant.threshold):.4f} nats a round"
-    return ""
+        return lag_information(s, rtp, plant.threshold)
+    if plant.kind == "shortfall":
+        return kl(bin_law(rtp - s), house)
+    if plant.kind == "regime":
+        return 0.5 * kl(bin_law(rtp - s), house) + 0.5 * kl(bin_law(min(1.0, rtp + s)), house)
+    if plant.kind == "periodic":
+        phases = np.arange(plant.period)
+        rtps = np.minimum(1.0, rtp * (1.0 + s * np.sin(2.0 * np.pi * phases / plant.period)))
+        return float(np.mean([kl(bin_law(float(c)), house) for c in rtps]))
+    if plant.kind == "thin" and plant.level == 10.0:
+        # above 10x (M >= 10.01) a share s is redrawn below 10x, in the house's proportions there
+        moved = s * rtp / 10.01
+        thinned = house.copy()
+        thinned[-1] -= moved
+        thinned[:-1] += moved * house[:-1] / house[:-1].sum()
+        return kl(thinned, house)
+    raise ValueError(f"no worth formula for {plant}")
+
+
+def describe(plant: Plant) -> str:
+    return f"{worth(plant):.4f} nats a round"
 
 
 def main() -> None:
@@ -46,7 +89,12 @@ def main() -> None:
     parser.add_argument("--models", default=",".join(FAST_MODELS))
     parser.add_argument("--only", default="", help="comma-separated kinds to run (default: all)")
     parser.add_argument("--seed", type=int, default=2_000)
+    parser.add_argument("--worth", action="store_true", help="only print what each plant is worth")
     args = parser.parse_args()
+    if args.worth:
+        for label, plant in PLANTS:
+            print(f"{label}: {describe(plant)}")
+        return
     names = [name for name in args.models.split(",") if name]
     kinds = {kind for kind in args.only.split(",") if kind}
     began, cpu = time.perf_counter(), time.process_time()
