@@ -10,16 +10,19 @@ Per decision, a context tree over the bins of the last ``DEPTH`` rounds (most re
 by context-tree weighting (Willems, Shtarkov and Tjalkens 1995), every tree source of depth at most
 ``DEPTH``: each node of the tree holds a Beta estimator centred on the house, P(yes) = (a + k q_j) /
 (n + k) with k = ``PRIOR_ROUNDS``, and a node's weighted probability is half its own estimator and
-half the product of its children's. Bayes on top mixes that tree with the house odds themselves
-(prior weight ``HOUSE_PRIOR`` on house). So
+half the product of its children's. A contiguous tree that deep would need every context split to
+see a dependence on the round k back alone, so beside it each decision has one single-context tree per
+lag in ``SKIP_LAGS`` (the bin k rounds ago, k up to 24). Bayes on top mixes the house odds themselves
+(prior weight ``HOUSE_PRIOR``), the depth-``DEPTH`` tree (``TREE_PRIOR``) and the lag trees (the rest).
+So
 
 - on rounds that follow the house odds, the weight on house tends to 1 and the forecast to the house
   curve: the model loses at most ln(1 / HOUSE_PRIOR) nats per decision over all time to house;
-- on rounds whose bin depends on the bins before (any lag up to ``DEPTH``), the tree finds it, with the
-  universal CTW guarantee against the best tree source of that depth.
+- on rounds whose bin depends on the bins before (any context up to ``DEPTH``, or one lag up to 24),
+  a tree finds it, with the universal CTW guarantee against the best tree source of its depth.
 
-Cost per round: O(DEPTH x decisions) for ``predict`` and ``learn_one`` (one root-to-leaf path per
-decision; nodes are kept in flat lists indexed by context).
+Cost per round: O((DEPTH + lags) x decisions) for ``predict`` and ``learn_one`` (one root-to-leaf path
+per tree and decision; nodes are kept in flat lists indexed by context).
 """
 
 from __future__ import annotations
