@@ -66,3 +66,24 @@ def test_unknown_model_is_an_error_naming_the_known_ones() -> None:
     result = CliRunner().invoke(_app(), ["backtest", str(SAMPLE), "--models", "house,oracle"])
     assert result.exit_code == 2
     assert "oracle" in result.output and "house" in result.output
+
+
+def test_the_verdict_column_fits_80_columns() -> None:
+    from rich.console import Console
+
+    from aviator.cli.backtest import render
+    from aviator.evaluation.backtest import run_backtest
+    from aviator.files.series import load_series
+
+    report = run_backtest(load_series([SAMPLE]).values, ["house", "empirical", "heuristic", "drift"])
+    console = Console(width=80, record=True, force_terminal=False, color_system=None)
+    render(report, console, 2.0)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    flat = " ".join(" ".join(line.strip("│┃ ").split()) for line in text.splitlines())
+    words = " ".join(
+        cell.strip() for line in text.splitlines() for cell in line.split("│")[5:6] if cell.strip()
+    )
+    assert "worse than the house odds" in words  # the heuristic's verdict, wrapped but whole
+    assert "the baseline: the house odds themselves" in words
+    assert "Holm's correction" in flat

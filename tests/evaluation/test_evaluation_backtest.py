@@ -142,3 +142,36 @@ def test_progress_reaches_the_total(fakes: None) -> None:
     )
     assert calls[-1] == (2 * 299, 2 * 299)
     assert report.settings["n_windows"] == 299
+
+
+def test_holm_correction_sets_the_verdicts_and_the_detectable_edge() -> None:
+    from aviator.evaluation.backtest import correct_over_models
+    from aviator.evaluation.report import ModelResult
+    from aviator.evaluation.skill import Skill, VerdictCode, min_detectable_edge
+
+    def result(mean: float, p: float) -> ModelResult:
+        r = ModelResult("m", 1000, {}, Skill(mean, mean - 0.01, mean + 0.01, 1000, "", "dm"), [])
+        r.p_value, r.min_detectable_edge = p, 0.002  # the HAC standard error, before the correction
+        return r
+
+    # Holm at 5% over 3: 0.01 <= 0.05/3 passes, then 0.04 > 0.05/2 stops (Bonferroni alone: the same)
+    results = {"a": result(0.02, 0.01), "b": result(-0.03, 0.04), "c": result(0.01, 0.5)}
+    assert correct_over_models(results) == 3
+    assert results["a"].skill.code == VerdictCode.SKILL
+    assert results["b"].skill.code == VerdictCode.NO_SKILL  # p = 0.04 alone would have said "worse"
+    assert results["c"].skill.code == VerdictCode.NO_SKILL
+    assert results["a"].p_holm == pytest.approx(0.03) and results["b"].p_holm == pytest.approx(0.08)
+    assert results["a"].min_detectable_edge == pytest.approx(min_detectable_edge(0.002, 1000, 0.05 / 3))
+    assert "Holm's correction over 3 models" in results["a"].skill.method
+    # step-down: with 0.01 and 0.02 over 2, Holm rejects both where Bonferroni (0.025 each) would too
+    two = {"a": result(0.02, 0.01), "b": result(-0.03, 0.02)}
+    correct_over_models(two)
+    assert two["b"].skill.code == VerdictCode.WORSE
+
+
+def test_the_detectable_edge_is_never_below_what_a_likelihood_ratio_allows() -> None:
+    from aviator.evaluation.skill import min_detectable_edge
+
+    z = 1.959963984540054 + 0.8416212335729143
+    assert min_detectable_edge(0.01, 10_000) == pytest.approx(z * 0.01)
+    assert min_detectable_edge(0.0, 10_000) == pytest.approx(2 * z * z / 10_000)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from aviator.core.curve import GRID, clean_curve, house_survival, quantile_multiplier, survival_at
+from aviator.evaluation.confseq import half_width
 from aviator.evaluation.scores import RoundScore, score_forecast, score_matrix
 from aviator.evaluation.skill import BASELINE_VERDICT
 from aviator.evaluation.tracker import Tracker
@@ -61,11 +62,12 @@ def test_running_means_equal_batch_means_and_skill() -> None:
     assert scores["confidence"] == pytest.approx(survival_at(LOW, 2.0))
     d = batch["log_score"] - house["log_score"]
     skill = summary["skill"]
-    half = 1.959963984540054 * d.std(ddof=1) / math.sqrt(len(d))
+    half = half_width(len(d), d.std(ddof=1), 0.05)  # one model against house: all of alpha
     assert skill["mean"] == pytest.approx(d.mean())
     assert skill["low"] == pytest.approx(d.mean() - half)
     assert skill["high"] == pytest.approx(d.mean() + half)
     assert skill["verdict"] == "worse than the house odds"
+    assert "anytime-valid confidence sequence" in skill["method"]
     cal = [row for row in summary["calibration"] if row["threshold"] == 2.0 and row["count"]]
     assert len(cal) == 1 and cal[0]["count"] == 400
     assert cal[0]["observed"] == pytest.approx((actuals >= 2.0).mean())
@@ -108,3 +110,22 @@ def test_state_round_trips_through_json_and_continues() -> None:
     assert restored.summaries() == {}
     assert Tracker.from_state({}).summaries() == {}
     assert Tracker.from_state({"version": 99, "models": {"x": {}}}).summaries() == {}
+
+
+def test_the_error_rate_is_split_over_the_models_scored_against_house() -> None:
+    actuals = _rounds(300, seed=2)
+    alone, together = Tracker(), Tracker()
+    for actual in actuals:
+        house, low = _score(HOUSE, actual), _score(LOW, actual)
+        for tracker in (alone, together):
+            tracker.record("house", house, house.log_score)
+            tracker.record("low", low, house.log_score)
+        for name in ("a", "b", "c"):
+            together.record(name, low, house.log_score)
+    assert alone.tests == 1 and together.tests == 4
+    one, four = alone.summary("low")["skill"], together.summary("low")["skill"]
+    assert one["mean"] == four["mean"]
+    d_sd = (one["high"] - one["mean"]) / half_width(300, 1.0, 0.05)
+    assert four["high"] - four["mean"] == pytest.approx(half_width(300, d_sd, 0.05 / 4))
+    assert four["high"] - four["mean"] > one["high"] - one["mean"]
+    assert "split over 4 models (Bonferroni)" in four["method"]

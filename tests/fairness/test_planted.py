@@ -58,3 +58,27 @@ def test_bad_plants_are_refused_with_the_reason() -> None:
         Plant(kind="wobble")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="strength"):
         Plant(kind="lag", strength=1.5)
+
+
+def test_the_stream_draws_the_laws_of_the_batch_one_round_at_a_time() -> None:
+    from aviator.fairness.planted import PlantedStream
+
+    def stream(plant: Plant, n: int, seed: int) -> np.ndarray:
+        source = PlantedStream(plant, 0.97, seed=seed)
+        return np.array([source.next() for _ in range(n)])
+
+    lag = stream(Plant(kind="lag", strength=0.3, lag=2), 40_000, 1)
+    reach = lag >= 2.0
+    assert reach[2:][reach[:-2]].mean() == pytest.approx(0.485 + 0.3 * 0.515, abs=0.015)
+    assert reach[2:][~reach[:-2]].mean() == pytest.approx(0.485 - 0.3 * 0.485, abs=0.015)
+    periodic = stream(Plant(kind="periodic", strength=0.2, period=40), 40_000, 2)
+    phase = np.arange(40_000) % 40
+    rising, falling = periodic[phase == 10], periodic[phase == 30]  # sin = +1 and -1
+    assert _survival(rising, 1.01) == pytest.approx(1.0 / 1.01, abs=0.02)  # 0.97 * 1.2, kept at most 1
+    assert _survival(falling, 1.01) == pytest.approx(0.97 * 0.8 / 1.01, abs=0.02)
+    shortfall = stream(Plant(kind="shortfall", strength=0.1), 40_000, 3)
+    assert _survival(shortfall, 2.0) == pytest.approx(0.87 / 2, abs=0.01)
+    assert np.all(np.abs(np.round(shortfall * 100) - shortfall * 100) < 1e-6)
+    regime = stream(Plant(kind="regime", strength=0.1, switch=0.01), 40_000, 4)
+    assert _survival(regime, 2.0) == pytest.approx((0.87 + 1.0) / 4, abs=0.02)
+    assert stream(Plant(kind="cap", level=5.0), 5_000, 5).max() == 5.0

@@ -40,7 +40,7 @@ def test_constant_history_gives_that_value_everywhere() -> None:
 
 def test_weights_select_a_factor_and_median_equals_point() -> None:
     history = np.array([1.1, 2.0, 1.3, 8.0, 1.0, 3.2, 1.7, 1.05, 2.2, 4.4] * 2)
-    only_trend = HeuristicModel(ModelParams(heuristic_weights=(1.0, 0, 0, 0, 0, 0)))
+    only_trend = HeuristicModel(weights=(1.0, 0, 0, 0, 0, 0))
     curve, details = only_trend.predict(history)
     assert details["point"] == pytest.approx(max(1.0, details["factors"]["trend"]))
     assert quantile_multiplier(curve, 0.5) == pytest.approx(details["point"], abs=0.011)
@@ -48,7 +48,15 @@ def test_weights_select_a_factor_and_median_equals_point() -> None:
 
 
 def test_warm_up_and_bad_weights() -> None:
-    curve, details = HeuristicModel().predict(np.full(19, 2.0))
+    model = HeuristicModel(ModelParams(window=20))
+    for _ in range(19):
+        model.learn_one(2.0)
+    curve, details = model.predict(np.full(19, 2.0))
     assert "warming up" in details["status"]
-    with pytest.raises(ValueError, match="heuristic_weights"):
-        HeuristicModel(ModelParams(heuristic_weights=(1.0, 2.0))).predict(np.full(30, 2.0))
+    assert not model.trained  # it answers with house until it has a whole window
+    model.learn_one(2.0)
+    assert model.trained and "status" not in model.predict(np.full(20, 2.0))[1]
+    model.configure(ModelParams(window=40))
+    assert not model.trained and model.rounds_needed == 40
+    with pytest.raises(ValueError, match="heuristic weights must be 6"):
+        HeuristicModel(weights=(1.0, 2.0))

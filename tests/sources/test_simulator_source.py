@@ -51,3 +51,30 @@ def test_a_failed_store_does_not_skip_a_round_id() -> None:
 
     asyncio.run(scenario())
     assert [r.round_id for r in received[:2]] == ["1", "2"]
+
+
+def test_a_planted_stream_plays_rounds_without_seeds_and_says_it_is_not_provably_fair() -> None:
+    from aviator.fairness.planted import Plant
+
+    received: list[Round] = []
+
+    async def submit(rounds: Sequence[Round]) -> None:
+        received.extend(rounds)
+
+    source = SimulatorSource(submit, 0.0, 0.97, rng=random.Random(3), plant=Plant(kind="lag", strength=0.9))
+
+    async def scenario() -> None:
+        task = asyncio.create_task(source.run())
+        while len(received) < 400:
+            await asyncio.sleep(0.001)
+        task.cancel()
+
+    asyncio.run(scenario())
+    assert all(rnd.fairness is None for rnd in received)
+    assert [int(r.round_id or 0) for r in received[:5]] == [1, 2, 3, 4, 5]
+    reach = [rnd.multiplier >= 2.0 for rnd in received[:400]]
+    repeats = sum(a == b for a, b in zip(reach, reach[1:], strict=False)) / 399
+    assert repeats > 0.8  # strength 0.9 at lag 1: a round mostly does what the one before did
+    status = source.status()
+    assert status.provably_fair is False and "not provably fair" in str(status.note)
+    assert status.plant == "lag (strength 0.9)"

@@ -23,6 +23,7 @@ from aviator.core.runtime import RuntimeSettings
 from aviator.core.settings import Settings
 from aviator.core.status import StatusReport
 from aviator.core.streams import SIMULATOR_STREAM, StreamKind, kind_of_source
+from aviator.fairness.planted import Plant
 from aviator.files.parse import ParsedRow, RowError, to_round
 from aviator.files.watcher import FileWatcher
 from aviator.live.engine import Engine
@@ -263,8 +264,14 @@ class Server:
         record = await self.streams.ensure(SIMULATOR_STREAM, StreamKind.SIMULATOR)
         ids = await asyncio.to_thread(self.store.latest_round_ids, record.id)
         next_id = int(ids[0]) + 1 if ids and ids[0].isdigit() else 1
+        settings = self.settings
+        plant = (
+            None
+            if settings.sim_plant is None
+            else Plant(kind=settings.sim_plant, strength=settings.sim_strength)
+        )
         self.simulator = SimulatorSource(
-            self.ingestor.submit, self.settings.sim_interval, self.settings.rtp, next_id
+            self.ingestor.submit, settings.sim_interval, settings.rtp, next_id, plant=plant
         )
         await self.simulator.run()
 

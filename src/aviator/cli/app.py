@@ -13,6 +13,7 @@ from aviator.cli.collect import collect
 from aviator.cli.import_files import import_files
 from aviator.cli.run import run
 from aviator.cli.serve import serve
+from aviator.cli.simulate import simulate
 from aviator.cli.strategy import strategy
 from aviator.cli.verify import verify_app
 
@@ -27,6 +28,7 @@ app.add_typer(verify_app, name="verify")
 app.command("import")(import_files)
 app.command("collect")(collect)
 app.command("backtest")(backtest)
+app.command("simulate")(simulate)
 app.command("strategy")(strategy)
 
 

@@ -43,37 +43,49 @@ def _fmt(value: float | None, digits: int = 4) -> str:
 
 
 def render(report: BacktestReport, console: Console, target: float) -> None:
-    """The results table, the calibration table at one threshold and the skipped models."""
+    """The skill table (verdicts wrap, so they fit 80 columns), the scores table, the calibration table
+    at one threshold and the skipped models."""
     from rich.table import Table
 
     from aviator.core.curve import THRESHOLDS
 
     s = report.settings
-    table = Table(
-        title=f"Backtest: {report.rounds} rounds, {s['n_windows']} windows, h={s['h']}, "
-        f"step {s['step_size']}, target {target:g}x"
+    skill_table = Table(
+        title=f"Skill over the house odds: {report.rounds} rounds, {s['n_windows']} windows, h={s['h']}, "
+        f"step {s['step_size']}"
     )
-    for column in ("model", "rounds", "log score", "Brier@2", "RPS", "MAE", "hit rate"):
-        table.add_column(column, justify="right" if column != "model" else "left", no_wrap=True)
-    table.add_column("skill [95% interval]", justify="right", no_wrap=True)
-    table.add_column("verdict")
+    skill_table.add_column("model", no_wrap=True)
+    skill_table.add_column("rounds", justify="right", no_wrap=True)
+    skill_table.add_column("skill [95% interval]", justify="right", no_wrap=True)
+    skill_table.add_column("min edge", justify="right", no_wrap=True)
+    skill_table.add_column("verdict", min_width=14)
+    scores = Table(title=f"Scores (target {target:g}x)")
+    for column in ("model", "log score", "Brier@2", "RPS", "MAE", "hit rate"):
+        scores.add_column(column, justify="right" if column != "model" else "left", no_wrap=True)
     for name, result in report.models.items():
         sc, sk = result.scores, result.skill
         interval = (
             f"{_fmt(sk.mean)} [{_fmt(sk.low)}, {_fmt(sk.high)}]" if sk.low is not None else _fmt(sk.mean)
         )
-        table.add_row(
+        skill_table.add_row(name, str(result.rounds), interval, _fmt(result.min_detectable_edge), sk.verdict)
+        scores.add_row(
             name,
-            str(result.rounds),
             _fmt(sc["log_score"]),
             _fmt(sc["brier@2"]),
             _fmt(sc["rps"]),
             _fmt(sc["mae"], 2),
             _fmt(sc["hit_rate"], 3),
-            interval,
-            sk.verdict,
         )
-    console.print(table)
+    console.print(skill_table)
+    tested = s.get("models_tested", 0)
+    if tested:
+        console.print(
+            f"verdicts: Diebold-Mariano test, Holm's correction over {tested} model(s) at "
+            f"{s.get('alpha', 0.05):.0%} (an interval above 0 can still be 'no evidence' after it); "
+            "min edge: the skill a model would need to be found 4 times in 5 at its rounds",
+            highlight=False,
+        )
+    console.print(scores)
     t = target if target in THRESHOLDS else 2.0
     cal = Table(title=f"Calibration of P(M ≥ {t:g}): forecast vs observed frequency")
     for column in ("model", "forecast bin", "rounds", "mean forecast", "observed"):

@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from aviator.core.baseline import BASELINE
 
 SourceName = Literal["simulator", "none"]
+#: The kinds of ``fairness.planted.Plant`` (core cannot import fairness; a test keeps them equal).
+PlantName = Literal["fair", "shortfall", "cap", "thin", "lag", "regime", "periodic"]
 
 
 class Settings(BaseSettings):
@@ -29,6 +31,14 @@ class Settings(BaseSettings):
     source: SourceName = Field("simulator", description="Built-in round source: the simulator, or none.")
     sim_interval: float = Field(
         4.0, gt=0, le=3600, description="Seconds between simulated rounds (--fast uses 0.3)."
+    )
+    sim_plant: PlantName | None = Field(
+        None,
+        description="Simulator: play a stream with this planted deviation (a test of the measurement; "
+        "its rounds are not provably fair).",
+    )
+    sim_strength: float = Field(
+        0.2, ge=0.0, le=1.0, description="Simulator: strength of the planted deviation (see sim_plant)."
     )
     rtp: float = Field(0.97, gt=0.5, le=1.0, description="Return to player c of the game: P(M >= m) = c/m.")
     target: float = Field(2.0, ge=1.01, le=1000, description="Default cash-out target for P(reach target).")

@@ -41,7 +41,9 @@ class SimulatorStatus(_Open):
     rounds_played: int
     next_round_id: int
     next_server_hash: str | None
+    provably_fair: bool = Field(True, description="Its rounds carry seeds that verify.")
     plant: str | None = Field(None, description="A planted deviation (a test stream, not provably fair).")
+    note: str | None = None
 
 
 class WatchedFile(_Open):

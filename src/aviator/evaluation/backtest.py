@@ -6,6 +6,11 @@ rounds 0..c-1 only and forecasts rounds c..c+h-1; with h > 1 it gets no new data
 so one ``predict`` on the history serves all h steps. Batch models are trained on at most
 ``input_size`` rounds before the cutoff, at the first window and then every ``refit`` windows.
 For online models ``input_size`` bounds the warm-up they learn before the first cutoff.
+
+Skill is judged with the fixed-n Diebold-Mariano test (HAC standard error); with several models the
+verdicts come from Holm's correction of their p-values, so the chance that any model is falsely
+called skilled (or worse) stays within 5%. Each model also gets the smallest edge its number of
+rounds could detect.
 """
 
 from __future__ import annotations
@@ -24,7 +29,16 @@ from aviator.core.curve import THRESHOLDS, FloatArray, clean_curve, curve_median
 from aviator.evaluation.calibration import CalibrationCounts
 from aviator.evaluation.report import BacktestReport, ModelResult
 from aviator.evaluation.scores import MEAN_KEYS, bin_index, bin_probabilities, score_matrix, summarize, tkey
-from aviator.evaluation.skill import baseline_skill, compute_skill, newey_west_lags
+from aviator.evaluation.skill import (
+    Skill,
+    VerdictCode,
+    baseline_skill,
+    compute_skill,
+    diebold_mariano,
+    min_detectable_edge,
+    newey_west_lags,
+    verdict_words,
+)
 from aviator.models.base import HISTORY_WINDOW, BatchModel, Model, ModelParams
 from aviator.models.registry import MODEL_CLASSES, UnknownModelError, create_model, known_models
 
@@ -32,6 +46,10 @@ logger = logging.getLogger(__name__)
 
 #: Rounds forecast per ``predict_range`` call (bounds memory on long series).
 CHUNK = 50_000
+#: The error rate of all the backtest's verdicts together (Holm's correction over the models).
+ALPHA = 0.05
+#: Power at which the smallest detectable edge is quoted.
+POWER = 0.8
 IntArray = npt.NDArray[np.intp]
 Progress = Callable[[int, int], None]
 
@@ -158,16 +176,51 @@ class _Accumulator:
 
     def result(self, name: str, h: int) -> ModelResult:
         if name == BASELINE:
-            skill = baseline_skill(self.n)
-        else:
-            model = np.concatenate(self.log_scores) if self.log_scores else np.empty(0)
-            house = np.concatenate(self.house_scores) if self.house_scores else np.empty(0)
-            skill = compute_skill(model, house, lags=max(h - 1, newey_west_lags(len(model))))
-        return ModelResult(name, self.n, summarize(self.sums, self.n), skill, self.calibration.table())
+            return ModelResult(
+                name, self.n, summarize(self.sums, self.n), baseline_skill(self.n), self.calibration.table()
+            )
+        model = np.concatenate(self.log_scores) if self.log_scores else np.empty(0)
+        house = np.concatenate(self.house_scores) if self.house_scores else np.empty(0)
+        lags = max(h - 1, newey_west_lags(len(model)))
+        skill = compute_skill(model, house, lags=lags)
+        result = ModelResult(name, self.n, summarize(self.sums, self.n), skill, self.calibration.table())
+        if skill.low is not None:
+            test = diebold_mariano(model - house, lags)
+            result.p_value = test.p_value
+            result.min_detectable_edge = test.se  # scaled by the corrected level in correct_over_models
+        return result
+
+
+def correct_over_models(results: dict[str, ModelResult], alpha: float = ALPHA, power: float = POWER) -> int:
+    """Holm's correction over the models tested against house: each verdict from its Holm-adjusted
+    p-value; the smallest detectable edge at the Bonferroni level alpha / K. Returns K."""
+    from statsmodels.stats.multitest import multipletests
+
+    tested = [name for name, r in results.items() if r.p_value is not None]
+    if not tested:
+        return 0
+    _, adjusted, _, _ = multipletests([results[name].p_value for name in tested], alpha=alpha, method="holm")
+    k = len(tested)
+    method = (
+        f"Diebold-Mariano (Newey-West HAC), fixed-n 95% interval; verdict after Holm's correction over "
+        f"{k} model{'s' if k > 1 else ''} at {alpha:.0%}"
+    )
+    for name, p_holm in zip(tested, adjusted, strict=True):
+        result, skill = results[name], results[name].skill
+        result.p_holm = float(p_holm)
+        se = result.min_detectable_edge or 0.0
+        result.min_detectable_edge = min_detectable_edge(se, result.rounds, alpha / k, power)
+        code = VerdictCode.NO_SKILL
+        if p_holm <= alpha and skill.mean is not None:
+            code = VerdictCode.SKILL if skill.mean > 0 else VerdictCode.WORSE
+        result.skill = Skill(
+            skill.mean, skill.low, skill.high, skill.n, verdict_words(code, skill.n), method, code
+        )
+    return k
 
 
 def _skip_reason(model: Model, n: int, plan_first: int | None, h: int, input_size: int | None) -> str | None:
-    need = model.min_rounds
+    need = model.rounds_needed
     if need + h > n:
         return f"needs {need + h} rounds, the data has {n}"
     if plan_first is not None:
@@ -206,7 +259,7 @@ def run_backtest(
     instances = {name: create_model(name, params) for name in resolve_models(models)}
     skipped = {name: reason for name, m in instances.items() if (reason := _skip_reason(m, n, None, h, None))}
     runnable = {name: m for name, m in instances.items() if name not in skipped}
-    warmup = max([1, *(m.min_rounds for m in runnable.values())])
+    warmup = max([1, *(m.rounds_needed for m in runnable.values())])
     plan = make_plan(
         n, h=h, n_windows=n_windows, step_size=step_size, input_size=input_size, refit=refit, warmup=warmup
     )
@@ -231,7 +284,12 @@ def run_backtest(
         "rtp": rtp,
         "target": target,
         "first_cutoff": first,
-        "skill_method": "Diebold-Mariano (Newey-West HAC), 95%",
+        "skill_method": "Diebold-Mariano (Newey-West HAC), 95%; verdicts after Holm's correction over models",
+        "alpha": ALPHA,
+        "min_detectable_edge": (
+            f"the true skill a model would need to be found ('evidence of skill') with {POWER:.0%} "
+            f"probability at its number of rounds, at level {ALPHA:g} / (models tested)"
+        ),
     }
     report = BacktestReport(rounds=n, settings=settings, skipped=skipped)
     house_bin_logs = np.log(bin_probabilities(house_survival(rtp)[None, :])[0])
@@ -246,4 +304,5 @@ def run_backtest(
                 progress(done, total)
         report.models[name] = acc.result(name, plan.h)
         report.models[name].seconds = time.perf_counter() - began
+    report.settings["models_tested"] = correct_over_models(report.models)
     return report

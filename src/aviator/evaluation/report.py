@@ -19,6 +19,12 @@ class ModelResult:
     calibration: list[dict[str, Any]]
     #: Wall time of this model's walk-forward and scoring.
     seconds: float = 0.0
+    #: Diebold-Mariano two-sided p-value of "no skill", and the same after Holm's correction over models.
+    p_value: float | None = None
+    p_holm: float | None = None
+    #: The smallest true skill (nats per round) this many rounds would show as "evidence of skill"
+    #: four times in five (80% power), at the corrected level.
+    min_detectable_edge: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -29,6 +35,9 @@ class ModelResult:
             "skill_method": self.skill.method,
             "verdict": self.skill.verdict,
             "verdict_code": self.skill.code.value,
+            "p_value": self.p_value,
+            "p_holm": self.p_holm,
+            "min_detectable_edge": self.min_detectable_edge,
             "calibration": self.calibration,
             "seconds": round(self.seconds, 3),
         }

@@ -2,8 +2,10 @@
 
 Everything is a running sum, so recording a round costs O(1) and never scans the history. The running
 skill against house uses d = (model log score) - (house log score) per round, with a Welford running
-mean and variance: skill = mean(d) +/- 1.96 sd(d)/sqrt(n). Rounds are independent, so this is the
-Diebold-Mariano statistic with no autocorrelation lags.
+mean and variance. Its interval is an anytime-valid confidence sequence (``confseq``): the verdict is
+re-read after every round, so a fixed-n 95% interval would sooner or later show "evidence of skill"
+on a fair stream by chance alone. The error rate ``alpha`` is split over the models scored against
+house (Bonferroni), so the chance that any of them ever shows a false verdict stays within alpha.
 """
 
 from __future__ import annotations
@@ -15,14 +17,22 @@ from typing import Any
 
 from aviator.core.baseline import BASELINE
 from aviator.evaluation.calibration import CalibrationCounts
+from aviator.evaluation.confseq import ALPHA, ROUNDS_OPT, bonferroni_alpha, half_width
 from aviator.evaluation.scores import MEAN_KEYS, RoundScore, summarize
-from aviator.evaluation.skill import MIN_ROUNDS, Skill, baseline_skill, make_skill, z_value
+from aviator.evaluation.skill import MIN_ROUNDS, Skill, baseline_skill, make_skill
 
 logger = logging.getLogger(__name__)
 
 STATE_VERSION = 1
-_METHOD = "running mean ± 1.96 sd/√n (Diebold-Mariano, no lags: rounds are independent)"
-_Z = z_value(0.95)
+
+
+def live_method(tests: int, alpha: float = ALPHA) -> str:
+    """What the live interval rests on, in words."""
+    share = f"{alpha:.0%} split over {tests} models (Bonferroni)" if tests > 1 else f"{alpha:.0%}"
+    return (
+        f"anytime-valid confidence sequence (normal mixture, tightest at {ROUNDS_OPT:,} rounds), "
+        f"error rate {share}: valid however often it is watched"
+    )
 
 
 class ModelTracker:
@@ -52,24 +62,28 @@ class ModelTracker:
         self.d_m2 += delta * (d - self.d_mean)
         self.calibration.add_one(score.probs, score.actual)
 
-    def skill(self) -> Skill:
+    def skill(self, tests: int = 1, alpha: float = ALPHA) -> Skill:
+        """Skill over house with its confidence sequence at ``alpha / tests`` (``tests`` = the models
+        whose verdicts are shown together)."""
+        method = live_method(tests, alpha)
         if self.name == BASELINE:
-            return baseline_skill(self.n, _METHOD)
+            return baseline_skill(self.n, method)
         if self.n == 0:
-            return make_skill(None, None, None, 0, _METHOD)
+            return make_skill(None, None, None, 0, method)
         if self.n < MIN_ROUNDS:
-            return make_skill(self.d_mean, None, None, self.n, _METHOD)
-        half = _Z * math.sqrt(self.d_m2 / (self.n - 1) / self.n)
-        return make_skill(self.d_mean, self.d_mean - half, self.d_mean + half, self.n, _METHOD)
+            return make_skill(self.d_mean, None, None, self.n, method)
+        sd = math.sqrt(max(self.d_m2, 0.0) / (self.n - 1))
+        half = half_width(self.n, sd, bonferroni_alpha(alpha, tests))
+        return make_skill(self.d_mean, self.d_mean - half, self.d_mean + half, self.n, method)
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, tests: int = 1, alpha: float = ALPHA) -> dict[str, Any]:
         """Every figure, JSON-safe; None where nothing has been measured yet."""
         return {
             "model": self.name,
             "rounds": self.n,
             "scores": summarize(self.sums, self.n),
             "streak": {"current": self.streak, "best": self.best_streak},
-            "skill": self.skill().as_dict(),
+            "skill": self.skill(tests, alpha).as_dict(),
             "calibration": self.calibration.table(),
         }
 
@@ -98,10 +112,20 @@ class ModelTracker:
 
 
 class Tracker:
-    """The live record of all models, fed by the engine one scored round at a time."""
+    """The live record of all models, fed by the engine one scored round at a time.
 
-    def __init__(self) -> None:
+    ``alpha`` is the error rate of all verdicts together: each model scored against house gets
+    ``alpha / K`` with K the number of such models recorded.
+    """
+
+    def __init__(self, alpha: float = ALPHA) -> None:
         self.models: dict[str, ModelTracker] = {}
+        self.alpha = alpha
+
+    @property
+    def tests(self) -> int:
+        """The models whose verdicts share the error rate: every one recorded but house."""
+        return sum(name != BASELINE for name in self.models)
 
     def record(self, model: str, score: RoundScore, house_log_score: float) -> None:
         """Add one scored forecast of ``model``; ``house_log_score`` is house's on the same round."""
@@ -113,10 +137,11 @@ class Tracker:
     def summary(self, model: str) -> dict[str, Any]:
         """The figures of one model (all None / zero for a model not scored yet)."""
         tracker = self.models.get(model)
-        return (tracker or ModelTracker(model)).summary()
+        return (tracker or ModelTracker(model)).summary(self.tests, self.alpha)
 
     def summaries(self) -> dict[str, dict[str, Any]]:
-        return {name: tracker.summary() for name, tracker in self.models.items()}
+        tests = self.tests
+        return {name: tracker.summary(tests, self.alpha) for name, tracker in self.models.items()}
 
     def reset(self) -> None:
         self.models.clear()
@@ -124,13 +149,14 @@ class Tracker:
     def to_state(self) -> dict[str, Any]:
         return {
             "version": STATE_VERSION,
+            "alpha": self.alpha,
             "models": {name: tracker.to_state() for name, tracker in self.models.items()},
         }
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> Tracker:
         """Restore ``to_state()``; an empty state, or one of another version, starts a fresh record."""
-        tracker = cls()
+        tracker = cls(float(state.get("alpha", ALPHA)) if state else ALPHA)
         if not state:
             return tracker
         if state.get("version") != STATE_VERSION:

@@ -17,11 +17,13 @@ changes one thing, so a test can ask whether the audit or a model finds exactly 
   probability ``switch`` per round (slow regimes);
 - ``periodic``: the return follows c (1 + strength sin(2 pi n / period)), kept at most 1.
 
-Everything is vectorized; a seed makes a stream reproducible.
+Everything is vectorized; a seed makes a stream reproducible. ``PlantedStream`` draws the same laws one
+round at a time, for a live simulator.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -135,3 +137,51 @@ def lag_information(strength: float, rtp: float = 0.97, threshold: float = 2.0) 
 
     high, low = p + strength * (1.0 - p), p - strength * p
     return entropy(p) - (p * entropy(high) + (1.0 - p) * entropy(low))
+
+
+class PlantedStream:
+    """The rounds of ``planted_rounds`` one at a time (the same law; not the same numbers as a batch)."""
+
+    def __init__(self, plant: Plant, rtp: float = 0.97, seed: int | None = None) -> None:
+        self.plant, self.rtp = plant, rtp
+        self.rng = np.random.default_rng(seed)
+        self.index = 0
+        self.high_regime = False
+        self.events: deque[bool] = deque(maxlen=plant.lag)
+
+    def _rtp(self) -> float:
+        kind, s = self.plant.kind, self.plant.strength
+        if kind == "shortfall":
+            return max(0.01, self.rtp - s)
+        if kind == "regime":
+            if self.rng.random() < self.plant.switch:
+                self.high_regime = not self.high_regime
+            return min(1.0, self.rtp + s if self.high_regime else self.rtp - s)
+        if kind == "periodic":
+            phase = 2.0 * np.pi * self.index / self.plant.period
+            return min(1.0, self.rtp * (1.0 + s * float(np.sin(phase))))
+        return self.rtp
+
+    def next(self) -> float:
+        """The next round's multiplier."""
+        plant, rng = self.plant, self.rng
+        if plant.kind == "fair" or (plant.strength == 0.0 and plant.kind != "cap"):
+            value = float(_from_uniform(_uniform(rng, 1), self.rtp)[0])
+        elif plant.kind == "lag":
+            p = min(1.0, self.rtp / plant.threshold)
+            if len(self.events) < plant.lag:
+                chance = p
+            else:
+                chance = p + plant.strength * (1.0 - p) if self.events[0] else p - plant.strength * p
+            reach = np.array([rng.random() < chance])
+            value = float(_conditioned(rng, reach, self.rtp, plant.threshold)[0])
+            self.events.append(bool(reach[0]))
+        else:
+            value = float(_from_uniform(_uniform(rng, 1), self._rtp())[0])
+            if plant.kind == "cap":
+                value = min(value, plant.level)
+            elif plant.kind == "thin" and value > plant.level and rng.random() < plant.strength:
+                below = np.zeros(1, dtype=np.bool_)
+                value = float(_conditioned(rng, below, self.rtp, plant.level)[0])
+        self.index += 1
+        return value

@@ -14,7 +14,7 @@ in a worker process; it returns a picklable fitted state that ``install`` swaps 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -27,16 +27,14 @@ HISTORY_WINDOW = 512
 #: Rounds of a start-up backlog replayed through ``learn_one`` by the default ``learn_many``.
 WARM_UP_LIMIT = 10_000
 
-DEFAULT_HEURISTIC_WEIGHTS: tuple[float, ...] = (0.25, 0.20, 0.20, 0.15, 0.10, 0.10)
-
 
 @dataclass(frozen=True)
 class ModelParams:
-    """Settings models read; the engine replaces them when the user changes a setting."""
+    """What users set and models read; the engine replaces them when the user changes a setting.
+    A model's own parameters (weights, priors, depths) live in the model."""
 
     rtp: float = 0.97
     window: int = 20
-    heuristic_weights: tuple[float, ...] = field(default=DEFAULT_HEURISTIC_WEIGHTS)
 
 
 class Model(ABC):
@@ -45,7 +43,8 @@ class Model(ABC):
     name: ClassVar[str]
     description: ClassVar[str]
     batch: ClassVar[bool] = False
-    #: Rounds of history needed before the model forecasts anything but the house curve.
+    #: Rounds of history needed before the model forecasts anything but the house curve (at the
+    #: default settings; ``rounds_needed`` is the figure for the current ones).
     min_rounds: ClassVar[int] = 0
 
     def __init__(self, params: ModelParams | None = None) -> None:
@@ -56,9 +55,14 @@ class Model(ABC):
         self.params = params
 
     @property
+    def rounds_needed(self) -> int:
+        """Rounds the model must have learned before it forecasts on its own, at the current settings."""
+        return self.min_rounds
+
+    @property
     def trained(self) -> bool:
-        """Whether the model has what it needs to forecast on its own (else it answers with house)."""
-        return self.rounds_seen >= self.min_rounds
+        """Whether the model forecasts on its own (else it answers with the house curve)."""
+        return self.rounds_seen >= self.rounds_needed
 
     def learn_one(self, multiplier: float) -> None:
         """See one finished round, after its forecast was scored."""

@@ -10,7 +10,11 @@ Two heads, each the plain average of the three learners:
 ``train`` fits the learners on the first 80% of the rounds and scores them on the last 20% (the
 fitted state carries mae/rmse of the point forecast and the Brier score against the house's),
 then fits the calibration on those same held-out rounds. The threshold probabilities become a
-curve with ``curve_from_threshold_probs``.
+curve with ``curve_from_threshold_probs``. Last, on the same held-out rounds, the curve is mixed with
+the house curve, w S_model + (1 - w) S_house, with the w in [0, 1] whose log score there is best: 25
+features and three flexible learners fit noise at every threshold, and without the mix that noise
+cost more than a real lag-1 dependence gave (measured in docs/evaluation.md); on rounds with nothing
+to learn w goes to 0 and the forecast to the house curve.
 """
 
 from __future__ import annotations
@@ -83,6 +87,8 @@ class EnsembleState:
     platt: tuple[tuple[float, float] | None, ...]
     scores: dict[str, float] = field(default_factory=dict)
     flat_forest: FlatForest | None = None
+    #: Weight of the model's curve against the house curve (fitted on the held-out rounds).
+    model_weight: float = 1.0
 
 
 def bins_of(values: FloatArray) -> npt.NDArray[np.intp]:
@@ -234,6 +240,30 @@ def _fit(x: FloatArray, y: FloatArray, values: FloatArray, rtp: float) -> Ensemb
     )
 
 
+#: The mixing weights tried on the held-out rounds.
+MIX_GRID: FloatArray = np.linspace(0.0, 1.0, 51)
+_AT_THRESHOLDS = np.searchsorted(np.asarray(GRID), THRESHOLDS).astype(np.intp)
+
+
+def _bin_probs_at(curves: FloatArray, actual: FloatArray) -> FloatArray:
+    """P(the bin of each actual) under each curve (the score's bins cut at THRESHOLDS)."""
+    at = np.concatenate(
+        [np.ones((len(curves), 1)), curves[:, _AT_THRESHOLDS], np.zeros((len(curves), 1))], axis=1
+    )
+    j = bins_of(actual)
+    return np.asarray(at[np.arange(len(curves)), j] - at[np.arange(len(curves)), j + 1], dtype=np.float64)
+
+
+def mix_weight(model_curves: FloatArray, actual: FloatArray, rtp: float) -> float:
+    """The w in MIX_GRID with the best mean log score of w S_model + (1 - w) S_house on these rounds."""
+    if len(actual) < MIN_CALIBRATION_ROUNDS:
+        return 0.0
+    model = _bin_probs_at(model_curves, actual)
+    house = _bin_probs_at(house_survival(rtp)[None, :], actual)
+    scores = [float(np.mean(np.log(np.maximum(w * model + (1.0 - w) * house, 1e-12)))) for w in MIX_GRID]
+    return float(MIX_GRID[int(np.argmax(scores))])
+
+
 def _platt(probs: FloatArray, hit: npt.NDArray[np.bool_]) -> tuple[tuple[float, float] | None, ...]:
     out: list[tuple[float, float] | None] = []
     for j in range(len(THRESHOLDS)):
@@ -282,7 +312,13 @@ class EnsembleModel(BatchModel):
             "samples_tested": float(len(x) - split),
         }
         platt = _platt(probs, hit[split:])
-        return replace(state, platt=platt, scores=scores, flat_forest=FlatForest.of(state.forest))
+        calibrated = replace(state, platt=platt)
+        curves = curve_from_threshold_probs(_calibrate(calibrated, probs), params.rtp)
+        weight = mix_weight(curves, actual, params.rtp)
+        scores["model_weight"] = weight
+        return replace(
+            calibrated, scores=scores, flat_forest=FlatForest.of(state.forest), model_weight=weight
+        )
 
     def predict(self, history: FloatArray) -> tuple[FloatArray, dict[str, Any]]:
         state: EnsembleState | None = self.fitted
@@ -299,8 +335,14 @@ class EnsembleModel(BatchModel):
             "p_thresholds": {f"{t:g}": float(p) for t, p in zip(THRESHOLDS, calibrated[0], strict=True)},
             "trained_on": self.trained_on,
             "scores": dict(state.scores),
+            "model_weight": state.model_weight,
         }
-        return curve_from_threshold_probs(calibrated, self.params.rtp)[0], details
+        curve = curve_from_threshold_probs(calibrated, self.params.rtp)[0]
+        return self._mixed(state, curve[None, :])[0], details
+
+    def _mixed(self, state: EnsembleState, curves: FloatArray) -> FloatArray:
+        w = state.model_weight
+        return np.asarray(w * curves + (1.0 - w) * house_survival(self.params.rtp)[None, :], dtype=np.float64)
 
     def predict_range(self, series: FloatArray, start: int, stop: int) -> FloatArray:
         state: EnsembleState | None = self.fitted
@@ -313,7 +355,7 @@ class EnsembleModel(BatchModel):
             hi = min(lo + step, stop)
             with _one_thread():
                 _, probs = _heads(state, feature_matrix(series, lo, hi))
-            rows[lo - start : hi - start] = curve_from_threshold_probs(
-                _calibrate(state, probs), self.params.rtp
+            rows[lo - start : hi - start] = self._mixed(
+                state, curve_from_threshold_probs(_calibrate(state, probs), self.params.rtp)
             )
         return rows

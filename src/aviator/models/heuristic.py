@@ -12,7 +12,7 @@ k = max(2, W // 4) the "recent" length:
 - recent variance: precision-weighted blend of the last-k mean and the window mean (weights k/var_k
   and W/var): calm recent rounds are trusted more.
 
-The point forecast is exp of the weighted mean of the six (weights ``params.heuristic_weights``),
+The point forecast is exp of the weighted mean of the six (the model's ``weights``),
 kept within [1, 1e6]. Curve rule: the house curve stretched along x so that its median is the point
 forecast p, capped at the house's own P(M >= 1.01) (so the 1.00 atom never vanishes):
 S(1.00) = 1 and S(x) = min(c / 1.01, p / (2x)) for x >= 1.01 (c = RTP). It is non-increasing, and
@@ -26,10 +26,12 @@ from typing import Any
 import numpy as np
 
 from aviator.core.curve import GRID, GRID_ARRAY, FloatArray, clean_rows, house_survival
-from aviator.models.base import Model
+from aviator.models.base import Model, ModelParams
 from aviator.models.features import ema, window_matrix
 
 FACTORS: tuple[str, ...] = ("trend", "volatility", "momentum", "mean_reversion", "cycle", "recent_variance")
+#: The factors' weights in the point forecast (the design's own choice, not fitted).
+DEFAULT_WEIGHTS: tuple[float, ...] = (0.25, 0.20, 0.20, 0.15, 0.10, 0.10)
 _EPS = 1e-6
 _MAX_POINT = 1e6
 
@@ -72,11 +74,19 @@ def factor_predictions(x: FloatArray) -> FloatArray:
     return np.column_stack([trend, volatility, momentum, mean_reversion, cycle, recent_variance])
 
 
-def combine(factors: FloatArray, weights: tuple[float, ...]) -> FloatArray:
-    """The point forecasts (multipliers) from factor rows of ln M and the factor weights."""
+def check_weights(weights: tuple[float, ...]) -> tuple[float, ...]:
     w = np.asarray(weights, dtype=np.float64)
     if w.shape != (len(FACTORS),) or np.any(w < 0) or w.sum() <= 0:
-        raise ValueError(f"heuristic_weights must be {len(FACTORS)} non-negative numbers with a positive sum")
+        raise ValueError(
+            f"heuristic weights must be {len(FACTORS)} non-negative numbers with a positive sum "
+            f"(one per factor: {', '.join(FACTORS)}), got {weights!r}"
+        )
+    return tuple(float(v) for v in weights)
+
+
+def combine(factors: FloatArray, weights: tuple[float, ...]) -> FloatArray:
+    """The point forecasts (multipliers) from factor rows of ln M and the factor weights."""
+    w = np.asarray(check_weights(weights), dtype=np.float64)
     return np.asarray(np.clip(np.exp(factors @ (w / w.sum())), 1.0, _MAX_POINT), dtype=np.float64)
 
 
@@ -96,7 +106,18 @@ class HeuristicModel(Model):
         "Multi-factor engine over the last W rounds (trend, volatility, momentum, mean reversion, "
         "cycles, recent variance), weighted into one point forecast."
     )
+    #: The smallest window (the setting's floor); ``rounds_needed`` is the current window.
     min_rounds = 5
+
+    def __init__(
+        self, params: ModelParams | None = None, weights: tuple[float, ...] = DEFAULT_WEIGHTS
+    ) -> None:
+        super().__init__(params)
+        self.weights = check_weights(weights)
+
+    @property
+    def rounds_needed(self) -> int:
+        return max(self.min_rounds, self.params.window)
 
     def predict(self, history: FloatArray) -> tuple[FloatArray, dict[str, Any]]:
         width = self.params.window
@@ -105,11 +126,11 @@ class HeuristicModel(Model):
             return house_survival(self.params.rtp), {"status": status, "window": width}
         x = np.log(np.asarray(history[-width:], dtype=np.float64))[None, :]
         factors = factor_predictions(x)
-        point = combine(factors, self.params.heuristic_weights)
+        point = combine(factors, self.weights)
         details: dict[str, Any] = {
             "window": width,
             "factors": {name: float(np.exp(v)) for name, v in zip(FACTORS, factors[0], strict=True)},
-            "weights": dict(zip(FACTORS, (float(w) for w in self.params.heuristic_weights), strict=True)),
+            "weights": dict(zip(FACTORS, (float(w) for w in self.weights), strict=True)),
             "point": float(point[0]),
         }
         return curves_from_points(point, self.params.rtp)[0], details
@@ -125,7 +146,7 @@ class HeuristicModel(Model):
             for lo in range(first, stop, chunk):
                 hi = min(lo + chunk, stop)
                 x = window_matrix(logs, width, np.arange(lo, hi, dtype=np.intp))
-                points = combine(factor_predictions(x), self.params.heuristic_weights)
+                points = combine(factor_predictions(x), self.weights)
                 rows[lo - start : hi - start] = clean_rows(curves_from_points(points, self.params.rtp))
         self.rounds_seen += stop - start
         return rows

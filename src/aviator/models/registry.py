@@ -6,6 +6,9 @@ from collections.abc import Iterable
 
 from aviator.core.baseline import BASELINE
 from aviator.models.base import Model, ModelParams
+from aviator.models.context import ContextTreeModel
+from aviator.models.cycle import CycleModel
+from aviator.models.drift import DriftModel
 from aviator.models.empirical import EmpiricalModel
 from aviator.models.ensemble import EnsembleModel
 from aviator.models.heuristic import HeuristicModel
@@ -13,7 +16,17 @@ from aviator.models.house import HouseModel
 from aviator.models.online import OnlineModel
 
 MODEL_CLASSES: dict[str, type[Model]] = {
-    cls.name: cls for cls in (HouseModel, EmpiricalModel, HeuristicModel, EnsembleModel, OnlineModel)
+    cls.name: cls
+    for cls in (
+        HouseModel,
+        EmpiricalModel,
+        HeuristicModel,
+        EnsembleModel,
+        OnlineModel,
+        ContextTreeModel,
+        DriftModel,
+        CycleModel,
+    )
 }
 
 
