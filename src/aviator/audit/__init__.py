@@ -8,6 +8,7 @@ docs/audit.md.
 
 from aviator.audit.audit import MIN_ROUNDS, audit_rounds, build_report
 from aviator.audit.law import GAME_RTP
+from aviator.audit.live import LiveAudit
 from aviator.audit.report import AuditReport
 
-__all__ = ["GAME_RTP", "MIN_ROUNDS", "AuditReport", "audit_rounds", "build_report"]
+__all__ = ["GAME_RTP", "MIN_ROUNDS", "AuditReport", "LiveAudit", "audit_rounds", "build_report"]

@@ -29,16 +29,18 @@ MIN_ROUNDS = 500
 TEST_COUNT = 11
 
 HELP: dict[str, str] = {
-    "verdict": "consistent: no test found the rounds out of line with the claimed law; inconsistent: at least "
-    "one did, after allowing for running many tests (a game that follows the law is called inconsistent at "
-    "most 5% of the time); too_few: not enough rounds to judge yet.",
+    "verdict": "consistent: no test found the rounds out of line with the claimed law; inconsistent: at "
+    "least one did, after allowing for running many tests (a game that follows the law is called "
+    "inconsistent at most 5% of the time); too_few: not enough rounds to judge yet.",
     "rtp": "The return to player: what a bet pays back on average. The estimate is 1.01 times the share of "
     "rounds that reach 1.01x, which is the best estimate the law allows; the interval holds the true value "
     "19 times in 20.",
-    "instant_crashes": "Rounds that crash at 1.00x, before anyone can cash out, against the share the law says.",
+    "instant_crashes": "Rounds that crash at 1.00x, before anyone can cash out, against the share the law "
+    "says.",
     "largest_shortfall": "The cash-out whose return falls furthest below the claim, measured against its own "
     "uncertainty.",
-    "tail_break": "When the tail fails: the level from which fewer rounds than the law says reach it and above.",
+    "tail_break": "When the tail fails: the level from which fewer rounds than the law says reach it and "
+    "above.",
     "return_curve": "The return of always cashing out at each multiplier, with a band that holds the true "
     "return 19 times in 20 at each point. Under the law it is the flat line at the claimed return.",
     "survival": "The share of rounds that reached each multiplier, against the law's c/m (on log-log axes a "

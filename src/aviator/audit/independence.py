@@ -10,8 +10,9 @@ wrong return or a cap does not show up as dependence:
   a cell expects fewer than 5);
 - the lengths of streaks below and above 2x against the geometric law they follow for independent
   rounds (chi-square, the geometric's parameter fitted from the streaks);
-- the PIT's mean over consecutive blocks of 100 and of 1000 rounds (one-way analysis of variance, an
-  F test): slow changes in the game, regimes, move block means apart long before any single lag shows.
+- the PIT's mean over consecutive blocks of 100 and of 1000 rounds, and the share of 1.00x crashes
+  over blocks of 1000 (one-way analysis of variance, an F test): slow changes in the game, regimes,
+  move block means apart long before any single lag shows.
 
 A test that looks at several lags, thresholds, sides or block sizes reports its smallest p-value times
 their number (Bonferroni), which is a valid p-value for the whole test.
@@ -30,21 +31,23 @@ LJUNG_BOX_HELP = (
     "the round 1, 5, 10 or 20 before it (Ljung-Box test). Independent rounds have no such correlation."
 )
 RUNS_HELP = (
-    "Counts the runs of rounds on the same side of 2x (a run ends when a round crosses it). Independent rounds "
-    "give a predictable number of runs; too few means rounds stick together, too many means they alternate."
+    "Counts the runs of rounds on the same side of 2x (a run ends when a round crosses it). Independent "
+    "rounds give a predictable number of runs; too few means rounds stick together, too many means they "
+    "alternate."
 )
 TRANSITIONS_HELP = (
-    "For each of 1.5x, 2x, 3x, 5x and 10x: is a round as likely to reach it after a round that did as after a "
-    "round that did not? Independent rounds do not care what came before."
+    "For each of 1.5x, 2x, 3x, 5x and 10x: is a round as likely to reach it after a round that did as "
+    "after a round that did not? Independent rounds do not care what came before."
 )
 STREAKS_HELP = (
-    "How long streaks below 2x and above 2x last. For independent rounds streak lengths follow a fixed pattern "
-    "(each streak goes on with the same chance every round); hot and cold spells would show as too many long "
-    "streaks."
+    "How long streaks below 2x and above 2x last. For independent rounds streak lengths follow a fixed "
+    "pattern (each streak goes on with the same chance every round); hot and cold spells would show as "
+    "too many long streaks."
 )
 BLOCKS_HELP = (
-    "Compares the average PIT over consecutive blocks of 100 and of 1000 rounds. If the game changed between "
-    "periods (a lower return for a while, then a higher one), block averages differ more than chance allows."
+    "Compares consecutive blocks of rounds: the average PIT over blocks of 100 and of 1000 rounds, and "
+    "the share of 1.00x crashes over blocks of 1000. If the game changed between periods (a lower return "
+    "for a while, then a higher one), blocks differ more than chance allows."
 )
 #: Fewest expected rounds per cell for the chi-square form of the transition test.
 MIN_CELL = 5.0
@@ -63,7 +66,9 @@ def autocorrelations(state: AuditState) -> np.ndarray:
     out = np.zeros(state.lag_products.size)
     for k in range(1, min(state.lag_products.size, n - 1) + 1):
         first, last = head[k - 1], recent[k - 1]  # sums of the first k and the last k values
-        numerator = state.lag_products[k - 1] - mean * (total - last) - mean * (total - first) + (n - k) * mean**2
+        numerator = (
+            state.lag_products[k - 1] - mean * (total - last) - mean * (total - first) + (n - k) * mean**2
+        )
         out[k - 1] = numerator / denominator
     return out
 
@@ -109,20 +114,23 @@ def _table_p(table: np.ndarray) -> float:
 
 def transitions_test(state: AuditState) -> Outcome:
     """Lag-1 transition tables at TRANSITION_CENTS: P(reach t | last reached) vs P(reach t | last did not)."""
-    ps, words = [], []
-    for i, t in enumerate(TRANSITION_CENTS):
+    ps: list[float] = []
+    words: list[tuple[float, float, float, float]] = []
+    for i, cents in enumerate(TRANSITION_CENTS):
         table = state.transitions[i].reshape(2, 2)  # rows: previous below / at or above; columns: this
         ps.append(_table_p(table))
         after_high, after_low = table[1].sum(), table[0].sum()
         share_high = table[1, 1] / after_high if after_high else float("nan")
         share_low = table[0, 1] / after_low if after_low else float("nan")
-        words.append((ps[-1], t / 100.0, share_high, share_low))
-    p_min, t, share_high, share_low = min(words, key=lambda w: w[0])
+        words.append((ps[-1], cents / 100.0, float(share_high), float(share_low)))
+    _, t, share_high, share_low = min(words, key=lambda w: w[0])
     detail = (
         f"clearest at {t:g}x: {share_high:.1%} of rounds reached it after a round that did, "
         f"{share_low:.1%} after one that did not"
     )
-    return Outcome("what follows a high or low round", "independence", _bonferroni(ps), detail, TRANSITIONS_HELP)
+    return Outcome(
+        "what follows a high or low round", "independence", _bonferroni(ps), detail, TRANSITIONS_HELP
+    )
 
 
 def _streak_p(book: dict[int, int]) -> tuple[float, float] | None:
@@ -146,7 +154,9 @@ def _streak_p(book: dict[int, int]) -> tuple[float, float] | None:
 
 def streaks_test(state: AuditState) -> Outcome:
     """Streak lengths below and above 2x against the geometric law (the streak going on is not counted)."""
-    results = {side: _streak_p(book) for side, book in (("below", state.streaks_low), ("above", state.streaks_high))}
+    results = {
+        side: _streak_p(book) for side, book in (("below", state.streaks_low), ("above", state.streaks_high))
+    }
     found = {side: r for side, r in results.items() if r is not None}
     if not found:
         return Outcome("streak lengths", "independence", 1.0, "too few streaks to compare yet", STREAKS_HELP)
@@ -169,14 +179,15 @@ def block_f(block: BlockSums) -> tuple[float, float] | None:
 
 
 def blocks_test(state: AuditState) -> Outcome:
-    """Block means of the PIT over BLOCK_SIZES (slow changes, regimes)."""
-    found = [(block.size, r) for block in state.blocks if (r := block_f(block)) is not None]
+    """Block means of the PIT over BLOCK_SIZES and block shares of 1.00x crashes (slow changes, regimes)."""
+    candidates = [(f"the average PIT over blocks of {b.size:,} rounds", b) for b in state.blocks]
+    candidates.append(
+        (f"the share of 1.00x crashes over blocks of {state.crash_blocks.size:,}", state.crash_blocks)
+    )
+    found = [(what, r) for what, block in candidates if (r := block_f(block)) is not None]
     if not found:
         return Outcome("changes over time", "independence", 1.0, "too few rounds for two blocks", BLOCKS_HELP)
-    size, (statistic, p_size) = min(found, key=lambda item: item[1][1])
-    detail = (
-        f"clearest over blocks of {size:,} rounds: their averages vary {statistic:.2f} times as much as "
-        f"chance gives (p = {p_size:.3g})"
-    )
+    what, (statistic, p_what) = min(found, key=lambda item: item[1][1])
+    detail = f"clearest in {what}: it varies {statistic:.2f} times as much as chance gives (p = {p_what:.3g})"
     p = _bonferroni([r[1] for _, r in found])
     return Outcome("changes over time", "independence", p, detail, BLOCKS_HELP)

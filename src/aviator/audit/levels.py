@@ -28,7 +28,9 @@ RETURN_LEVELS: IntArray = np.unique(
     )
 )
 #: The lower edge of each histogram bin, in cents (the last bin is open above).
-EDGES: IntArray = np.concatenate([np.arange(ONE, DENSE_TOP + 1, dtype=np.int64), TAIL_LEVELS[TAIL_LEVELS > DENSE_TOP]])
+EDGES: IntArray = np.concatenate(
+    [np.arange(ONE, DENSE_TOP + 1, dtype=np.int64), TAIL_LEVELS[TAIL_LEVELS > DENSE_TOP]]
+)
 #: A level is one the data can speak to when the law expects at least this many rounds at or above it.
 MIN_EXPECTED = 5.0
 

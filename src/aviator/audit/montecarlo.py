@@ -27,15 +27,21 @@ def signed_root_deviance(counts: IntArray | FloatArray, rounds: int, p: FloatArr
     n_at = np.asarray(counts, dtype=np.float64)
     expected = rounds * p
     with np.errstate(divide="ignore", invalid="ignore"):
-        deviance = 2.0 * (xlogy(n_at, n_at / expected) + xlogy(rounds - n_at, (rounds - n_at) / (rounds - expected)))
+        deviance = 2.0 * (
+            xlogy(n_at, n_at / expected) + xlogy(rounds - n_at, (rounds - n_at) / (rounds - expected))
+        )
     return np.asarray(np.sign(n_at - expected) * np.sqrt(np.maximum(deviance, 0.0)), dtype=np.float64)
 
 
 @lru_cache(maxsize=64)
-def _simulate(rounds: int, rtp: float, levels: tuple[int, ...], groups: tuple[tuple[int, ...], ...]) -> tuple[FloatArray, ...]:
+def _simulate(
+    rounds: int, rtp: float, levels: tuple[int, ...], groups: tuple[tuple[int, ...], ...]
+) -> tuple[FloatArray, ...]:
     level = np.asarray(levels, dtype=np.int64)
     p = survival(level, rtp)
-    gaps = -np.diff(np.concatenate([[1.0], p, [0.0]]))  # below the first level, between levels, above the last
+    gaps = -np.diff(
+        np.concatenate([[1.0], p, [0.0]])
+    )  # below the first level, between levels, above the last
     rng = np.random.default_rng([_SEED, rounds, int(round(rtp * 1e6))])
     draws = rng.multinomial(rounds, np.maximum(gaps, 0.0) / np.maximum(gaps, 0.0).sum(), size=SIMULATIONS)
     at_least = np.cumsum(draws[:, ::-1], axis=1)[:, ::-1][:, 1:]
@@ -50,7 +56,9 @@ def _simulate(rounds: int, rtp: float, levels: tuple[int, ...], groups: tuple[tu
 
 def null_minima(rounds: int, rtp: float, levels: IntArray, groups: list[IntArray]) -> list[FloatArray]:
     """Per group of level indices: the sorted simulated minima of the signed root deviance under the law."""
-    return list(_simulate(rounds, rtp, tuple(int(x) for x in levels), tuple(tuple(int(i) for i in g) for g in groups)))
+    return list(
+        _simulate(rounds, rtp, tuple(int(x) for x in levels), tuple(tuple(int(i) for i in g) for g in groups))
+    )
 
 
 def p_value(observed_min: float, sorted_minima: FloatArray) -> float:

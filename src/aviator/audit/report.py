@@ -131,7 +131,9 @@ class AuditReport(BaseModel):
     rtp: RtpEstimate
     instant_crashes: InstantCrashes
     largest_shortfall: Shortfall | None
-    tail_break: float | None = Field(description="The tail level from which the rounds stop following the law.")
+    tail_break: float | None = Field(
+        description="The tail level from which the rounds stop following the law."
+    )
     tests: list[AuditTest]
     power: Power | None
     return_curve: list[CurvePoint]

@@ -68,7 +68,11 @@ def instant_crashes(hist: IntArray, rounds: int, rtp: float) -> InstantCrashes:
         return InstantCrashes(observed=0, rate=None, low=None, high=None, expected_rate=expected)
     low, high = clopper_pearson(np.array([observed]), rounds)
     return InstantCrashes(
-        observed=observed, rate=observed / rounds, low=float(low[0]), high=float(high[0]), expected_rate=expected
+        observed=observed,
+        rate=observed / rounds,
+        low=float(low[0]),
+        high=float(high[0]),
+        expected_rate=expected,
     )
 
 
@@ -127,7 +131,12 @@ def return_curve(hist: IntArray, rounds: int, rtp: float) -> list[CurvePoint]:
     low, high = clopper_pearson(counts, rounds)
     t = levels / 100.0
     return [
-        CurvePoint(cash_out=float(t[j]), value=float(t[j] * counts[j] / rounds), low=float(t[j] * low[j]), high=float(t[j] * high[j]))
+        CurvePoint(
+            cash_out=float(t[j]),
+            value=float(t[j] * counts[j] / rounds),
+            low=float(t[j] * low[j]),
+            high=float(t[j] * high[j]),
+        )
         for j in range(levels.size)
     ]
 

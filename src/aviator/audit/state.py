@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from aviator.audit.law import FloatArray, IntArray, check_rtp, randomized_pit, to_cents
+from aviator.audit.law import ONE, FloatArray, IntArray, check_rtp, randomized_pit, to_cents
 from aviator.audit.levels import EDGES, bin_index
 from aviator.core.curve import THRESHOLDS
 
@@ -27,6 +27,9 @@ LB_LAGS: tuple[int, ...] = (1, 5, 10, 20)
 MAX_LAG = max(LB_LAGS)
 #: Sizes of the consecutive blocks whose PIT means are compared (slow changes, regimes).
 BLOCK_SIZES: tuple[int, ...] = (100, 1000)
+#: Size of the blocks whose shares of instant crashes are compared: the 1.00x share carries all the
+#: law's information about c, so a return that changes over time shows there first.
+CRASH_BLOCK_SIZE = 1000
 #: The PIT is counted in this many cells of [0, 1) (20 histogram bins of 4096 cells each).
 PIT_CELLS = 20 * 4096
 #: Rounds at or above this many cents are "high" for the runs test and the streaks (2x).
@@ -115,6 +118,7 @@ class AuditState:
     streaks_high: dict[int, int] = field(default_factory=dict)  # complete streak length -> count
     streaks_low: dict[int, int] = field(default_factory=dict)
     blocks: list[BlockSums] = field(default_factory=lambda: [BlockSums(size) for size in BLOCK_SIZES])
+    crash_blocks: BlockSums = field(default_factory=lambda: BlockSums(CRASH_BLOCK_SIZE))  # of 1[M = 1.00]
     rng: np.random.Generator | None = None
 
     def __post_init__(self) -> None:
@@ -132,7 +136,9 @@ class AuditState:
         try:
             cents_array = to_cents([multiplier])
         except ValueError:
-            raise ValueError(f"{multiplier!r} is not a crash multiplier (1.00 or more, on the 0.01 grid)") from None
+            raise ValueError(
+                f"{multiplier!r} is not a crash multiplier (1.00 or more, on the 0.01 grid)"
+            ) from None
         cents = int(cents_array[0])
         v = self.generator.random(1)
         pit = randomized_pit(cents_array, self.rtp, v)
@@ -161,6 +167,7 @@ class AuditState:
             self.streak_length += 1
         for block in self.blocks:
             block.add(y)
+        self.crash_blocks.add(1.0 if cents == ONE else 0.0)
         self.last_cents = cents
         self.max_cents = max(self.max_cents, cents)
         self.rounds += 1
@@ -204,6 +211,7 @@ def state_and_pits(
         book.update({int(v): int(c) for v, c in zip(values, counts, strict=True)})
     state.streak_high, state.streak_length = bool(sides[-1]), int(lengths[-1])
     state.blocks = [BlockSums.of(y, size) for size in BLOCK_SIZES]
+    state.crash_blocks = BlockSums.of((cents == ONE).astype(np.float64), CRASH_BLOCK_SIZE)
     state.last_cents = int(cents[-1])
     state.max_cents = int(cents.max())
     return state, pit

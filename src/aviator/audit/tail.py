@@ -63,7 +63,8 @@ def tail_test(
     if r[i] >= 0:
         detail = f"at every level from 10x to {levels[-1] / 100:g}x at least as many rounds as the law says"
     elif counts[i] == 0:
-        detail = f"no round reached {level:g}x where the law expects {expected[i]:.1f}; the highest was {highest:g}x"
+        detail = f"no round reached {level:g}x where the law expects {expected[i]:.1f}; "
+        detail += f"the highest was {highest:g}x"
     else:
         detail = (
             f"the largest shortfall: {counts[i]:,} rounds reached {level:g}x where the law expects "

@@ -62,7 +62,12 @@ def too_few_words(rounds: int, needed: int) -> str:
 
 
 def verdict_words(
-    verdict: Verdict, tests: list[AuditTest], rounds: int, rtp: float, power: Power | None, tail_break: float | None
+    verdict: Verdict,
+    tests: list[AuditTest],
+    rounds: int,
+    rtp: float,
+    power: Power | None,
+    tail_break: float | None,
 ) -> str:
     """The verdict in one or two plain sentences (never a promise about winnings)."""
     if verdict == "consistent":
@@ -76,7 +81,9 @@ def verdict_words(
         if power is not None and power.cap_below is not None:
             catch.append(f"a cap below {power.cap_below:g}x")
         if catch:
-            words += " This is not proof of fairness, but " + " or ".join(catch) + " would most likely have shown."
+            words += (
+                " This is not proof of fairness, but " + " or ".join(catch) + " would most likely have shown."
+            )
         return words
     reasons = []
     for part in failed_parts(tests):

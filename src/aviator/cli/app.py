@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from aviator.cli.audit import audit
 from aviator.cli.backtest import backtest
 from aviator.cli.collect import collect
 from aviator.cli.import_files import import_files
@@ -26,6 +27,7 @@ app.add_typer(verify_app, name="verify")
 app.command("import")(import_files)
 app.command("collect")(collect)
 app.command("backtest")(backtest)
+app.command("audit")(audit)
 
 
 def main() -> None:
