@@ -46,7 +46,8 @@ def to_cents(values: npt.ArrayLike) -> IntArray:
     if bad.any():
         first = int(np.argmax(bad))
         reason = "is not on the 0.01 grid" if off_grid[first] else "is not a multiplier of 1.00 or more"
-        raise ValueError(f"round {first}: {m[first]!r} {reason} ({int(bad.sum())} bad of {m.size} rounds)")
+        count = f"{int(bad.sum())} bad of {m.size} rounds"
+        raise ValueError(f"round {first}: {float(m[first])!r} {reason} ({count})")
     return cents.astype(np.int64)
 
 
