@@ -60,3 +60,12 @@ def test_add_costs_the_same_late_as_early() -> None:
     assert streak_keys < 60  # streak lengths, not rounds
     assert len(big) < 40 * len(little)  # compressed counts, not a list of rounds
     assert np.asarray(live.to_state()["lag_products"]).size == 20
+
+
+@pytest.mark.parametrize("values", [[1.0] * 600, [1_000_000.0] * 600, [1.0, 1_000_000.0] * 300])
+def test_a_feed_stuck_on_one_value_is_inconsistent_offline_and_live(values: list[float]) -> None:
+    offline = audit_rounds(values, 0.97)
+    live = LiveAudit(0.97)
+    live.extend(values)
+    assert offline.verdict == "inconsistent" and "fit" in offline.failed_parts
+    _agree(live.report(), offline)

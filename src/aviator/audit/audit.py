@@ -16,6 +16,7 @@ import numpy.typing as npt
 from statsmodels.tsa.stattools import acf
 
 from aviator.audit import fit, independence, returns, tail
+from aviator.audit.independence import FLAT
 from aviator.audit.law import FloatArray, check_rtp
 from aviator.audit.montecarlo import SIMULATIONS, null_minima
 from aviator.audit.power import power as compute_power
@@ -146,6 +147,8 @@ def build_report(
 def ljung_box_of(pits: npt.NDArray[np.float64]) -> list[tuple[int, float, float]]:
     """(lag, Q, p) at LB_LAGS from statsmodels on the PIT series (``acf`` with ``qstat``: the Ljung-Box Q of
     ``acorr_ljungbox``, through the FFT, where ``acorr_ljungbox`` correlates directly in O(n^2))."""
+    if float(np.var(pits)) <= FLAT:  # as the running sums do: no variation, nothing to correlate
+        return [(lag, 0.0, 1.0) for lag in LB_LAGS]
     result = acf(pits, nlags=max(LB_LAGS), fft=True, qstat=True, result_object=True)
     return [(lag, float(result.qstat[lag - 1]), float(result.pvalues[lag - 1])) for lag in LB_LAGS]
 

@@ -51,6 +51,8 @@ BLOCKS_HELP = (
 )
 #: Fewest expected rounds per cell for the chi-square form of the transition test.
 MIN_CELL = 5.0
+#: A variance per round below this is no variation at all (float noise of a feed stuck on one value).
+FLAT = 1e-12
 
 
 def _bonferroni(p_values: list[float]) -> float:
@@ -62,6 +64,8 @@ def autocorrelations(state: AuditState) -> np.ndarray:
     n, total = state.rounds, state.sum_y
     mean = total / n
     denominator = state.sum_y2 - n * mean * mean
+    if denominator <= FLAT * n:  # the PITs do not vary (a feed stuck on one value): nothing to correlate
+        return np.zeros(state.lag_products.size)
     head, recent = np.cumsum(state.head), np.cumsum(list(reversed(state.recent)))
     out = np.zeros(state.lag_products.size)
     for k in range(1, min(state.lag_products.size, n - 1) + 1):
@@ -174,6 +178,8 @@ def block_f(block: BlockSums) -> tuple[float, float] | None:
     rounds = b * size
     between = block.sum_block_squares / size - block.total**2 / rounds
     within = block.total_squares - block.sum_block_squares / size
+    if within <= FLAT * rounds:  # nothing varies inside the blocks: no yardstick for between them
+        return None
     statistic = (between / (b - 1)) / (within / (rounds - b))
     return float(statistic), float(f.sf(statistic, b - 1, rounds - b))
 
