@@ -37,8 +37,11 @@ def test_the_json_has_the_fields_the_issue_names(capped: AuditReport) -> None:
 
 
 def test_every_shown_field_has_plain_words(capped: AuditReport) -> None:
-    for field in ("verdict", "rtp", "instant_crashes", "tail_break", "power", "return_curve", "survival"):
-        assert len(capped.help[field]) > 40
+    shown = {"verdict", "failed_parts", "rounds_needed", "rtp", "instant_crashes", "largest_shortfall"}
+    shown |= {"tail_break", "tail_levels", "power", "return_curve", "survival", "pit_histogram"}
+    for field in shown:
+        assert field in AuditReport.model_fields and len(capped.help[field]) > 40, field
+    assert len(capped.help["p_value"]) > 40 and len(capped.help["p_adjusted"]) > 40
     words = capped.verdict_words
     assert words.startswith("Inconsistent with the claimed law") and "big multipliers are rarer" in words
     assert not re.search(r"\b(win|profit|guarantee)", words, re.IGNORECASE)

@@ -33,6 +33,10 @@ HELP: dict[str, str] = {
     "verdict": "consistent: no test found the rounds out of line with the claimed law; inconsistent: at "
     "least one did, after allowing for running many tests (a game that follows the law is called "
     "inconsistent at most 5% of the time); too_few: not enough rounds to judge yet.",
+    "failed_parts": "The parts of the law the rounds failed: return (what cashing out pays), tail (how often "
+    "big multipliers come), fit (the spread of all multipliers), independence (rounds not depending on "
+    "earlier ones).",
+    "rounds_needed": "How many more rounds the audit needs before it gives a verdict (0 once it has enough).",
     "rtp": "The return to player: what a bet pays back on average. The estimate is 1.01 times the share of "
     "rounds that reach 1.01x, which is the best estimate the law allows; the interval holds the true value "
     "19 times in 20.",
