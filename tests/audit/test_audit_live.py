@@ -51,8 +51,8 @@ def test_the_live_report_before_enough_rounds_is_too_few_with_the_number_needed(
     assert sum(b.count for b in report.pit_histogram) == 120
 
 
-def test_add_costs_the_same_late_as_early() -> None:
-    """O(1) per round: the state's size does not grow with the rounds seen."""
+def test_the_state_does_not_grow_with_the_rounds_seen() -> None:
+    """What add() updates is fixed in size (O(1) per round): counts and sums, never a list of rounds."""
     live = LiveAudit.from_rounds(planted_rounds(50_000, Plant("fair"), seed=24), 0.97)
     small = LiveAudit.from_rounds(planted_rounds(600, Plant("fair"), seed=25), 0.97)
     big, little = json.dumps(live.to_state()), json.dumps(small.to_state())
