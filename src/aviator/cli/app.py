@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from aviator.cli.audit import audit
 from aviator.cli.backtest import backtest
 from aviator.cli.collect import collect
 from aviator.cli.import_files import import_files
@@ -30,6 +31,7 @@ app.command("collect")(collect)
 app.command("backtest")(backtest)
 app.command("simulate")(simulate)
 app.command("strategy")(strategy)
+app.command("audit")(audit)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import sys
 from types import ModuleType
 
 
@@ -13,7 +13,8 @@ class MissingExtraError(RuntimeError):
 def need(module: str, extra: str, feature: str) -> ModuleType:
     """Import ``module`` for ``feature``, or raise MissingExtraError naming the extra to install."""
     try:
-        return importlib.import_module(module)
+        __import__(module)  # through the import statement's hook (tests can take a module away)
+        return sys.modules[module]
     except ImportError:
         raise MissingExtraError(
             f"{feature} needs an optional part: install the '{extra}' extra: "
