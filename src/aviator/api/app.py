@@ -20,6 +20,7 @@ from aviator import __version__
 from aviator.api import ws
 from aviator.api.errors import ErrorBody, error_response, install_error_handlers
 from aviator.api.routes import (
+    audit,
     compat,
     metrics,
     models,
@@ -28,12 +29,14 @@ from aviator.api.routes import (
     schema,
     session,
     status,
+    strategy,
     streams,
     verify,
 )
 from aviator.api.server import Server
 from aviator.core.settings import Settings, load_settings
 from aviator.live.ingest import RoundIn
+from aviator.strategy.schema import StrategyRequest
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 DESCRIPTION = (
@@ -55,10 +58,11 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         components = document.setdefault("components", {}).setdefault("schemas", {})
-        extra = RoundIn.model_json_schema(ref_template="#/components/schemas/{model}")
-        for name, definition in extra.pop("$defs", {}).items():
-            components.setdefault(name, definition)
-        components["RoundIn"] = extra
+        for model in (RoundIn, StrategyRequest):
+            extra = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in extra.pop("$defs", {}).items():
+                components.setdefault(name, definition)
+            components[model.__name__] = extra
         _errors_are_error_bodies(document)
         app.openapi_schema = document
     return app.openapi_schema
@@ -106,6 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     for router in (
+        audit.router,
+        strategy.router,
         rounds.router,
         predict.router,
         streams.router,

@@ -29,6 +29,7 @@ from aviator.files.watcher import FileWatcher
 from aviator.live.engine import Engine
 from aviator.live.events import EventType, StreamsPayload, encode_event
 from aviator.live.export import Exporter
+from aviator.live.heavy import HeavyWork
 from aviator.live.ingest import Ingestor
 from aviator.live.session import Session
 from aviator.live.shared_state import SharedState
@@ -102,6 +103,7 @@ class Server:
         self.streams = StreamRegistry(self.store, lambda: self.shared.runtime.rtp, preferred)
         self.engine = Engine(self.store, self.publish, self.shared.runtime)
         self.ingestor = Ingestor(self.store, self.streams, self.engine.wake, settings.max_multiplier)
+        self.heavy = HeavyWork(workers=1, queue_limit=4, timeout=30.0)
         self.trainer = Trainer(
             RetrainPolicy(settings.retrain_min_rounds, settings.retrain_every, settings.retrain_fraction)
         )
@@ -113,6 +115,7 @@ class Server:
             trainer=self.trainer,
             publish=self.publish,
             retrain_min_rounds=settings.retrain_min_rounds,
+            heavy=self.heavy,
         )
         self.exporter = Exporter(self.store)
         self.streams.on_new.append(self._announce_streams)
@@ -203,6 +206,7 @@ class Server:
         if leading:
             await self.engine.close()  # a follower must not overwrite the leader's saved state
         await self.trainer.close()
+        self.heavy.close()
         mark_process_dead()
         if self.log_handler is not None:
             logging.getLogger("aviator").removeHandler(self.log_handler)

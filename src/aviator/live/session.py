@@ -7,12 +7,15 @@ WebSocket turn those into their own answers with the same message and code.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
+from aviator.audit.live import LiveAudit
+from aviator.audit.report import AuditReport
 from aviator.core.errors import Conflict, InvalidInput, NotFound, UnknownModelError
 from aviator.core.reports import ModelReport
 from aviator.core.rounds import StoredRound
@@ -20,11 +23,14 @@ from aviator.core.runtime import RuntimeSettings, describe_errors
 from aviator.fairness import SimulatedCheck, verify_simulated
 from aviator.live.engine import Engine
 from aviator.live.events import EventType, PredictionPayload, ResetPayload, encode_event
+from aviator.live.heavy import HeavyWork
 from aviator.live.shared_state import SharedState
 from aviator.live.stream_engine import StreamEngine
 from aviator.live.streams import StreamRegistry
 from aviator.live.trainer import Trainer, TrainingReport
 from aviator.store.repository import Store
+from aviator.strategy.run import run_strategy
+from aviator.strategy.schema import MAX_HISTORY, StrategyRequest, StrategyResult
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +52,11 @@ class Session:
         trainer: Trainer,
         publish: Publisher,
         retrain_min_rounds: int,
+        heavy: HeavyWork,
     ) -> None:
         self.store = store
+        self.heavy = heavy
+        self._audits: dict[tuple[str, int, float], AuditReport] = {}
         self.engine = engine
         self.streams = streams
         self.shared = shared
@@ -170,6 +179,38 @@ class Session:
             await self.trainer.maybe_retrain(
                 engine.models, engine.rounds_seen, self.series_loader(engine), engine.name
             )
+
+    # -- the audit and the strategy lab ------------------------------------------------------------
+    async def audit(self, stream: str | None) -> AuditReport:
+        """The live fairness audit of a stream (every round it holds, against its RTP)."""
+        engine = await self.stream_engine(stream)
+        if engine.audit_stale:
+            series = await asyncio.to_thread(self.store.multipliers, engine.stream.id, engine.learned_through)
+            engine.audit = LiveAudit.from_rounds(series, engine.stream.rtp)
+            engine.audit_stale = False
+        key = (engine.name, engine.audit.rounds, engine.stream.rtp)
+        cached = self._audits.get(key)
+        if cached is None:
+            snapshot = copy.deepcopy(engine.audit)  # the engine goes on adding rounds meanwhile
+            cached = await asyncio.to_thread(snapshot.report)
+            self._audits = {k: v for k, v in self._audits.items() if k[0] != engine.name}
+            self._audits[key] = cached
+        return cached
+
+    async def strategy(self, fields: Mapping[str, Any], stream: str | None) -> StrategyResult:
+        """A strategy lab run (bounded, in the heavy-work pool). With ``stream``, the laws and checks
+        that need recorded rounds use the stream's latest rounds."""
+        data = dict(fields)
+        if stream is not None and not data.get("history"):
+            engine = await self.stream_engine(stream)
+            series = await asyncio.to_thread(self.store.multipliers, engine.stream.id, None, MAX_HISTORY)
+            data["history"] = [float(v) for v in series]
+            data.setdefault("rtp", engine.stream.rtp)
+        try:
+            request = StrategyRequest.model_validate(data)
+        except ValidationError as exc:
+            raise InvalidInput(describe_errors(exc), "bad_strategy") from None
+        return await self.heavy.run("the strategy run", run_strategy, request)
 
     # -- checks -----------------------------------------------------------------------------------
     async def round(self, stream: str | None, stream_seq: int) -> StoredRound:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from aviator.audit.live import LiveAudit
 from aviator.core.baseline import BASELINE
 from aviator.core.curve import THRESHOLDS, FloatArray, survival_at
 from aviator.core.forecast import Forecast
@@ -51,6 +52,10 @@ class StreamEngine:
         self.pending: dict[str, Forecast] = {}
         self.predictions_made = 0
         self.dirty = False
+        #: The live fairness audit of every round of the stream against its RTP (O(1) a round).
+        self.audit = LiveAudit(stream.rtp)
+        #: The RTP changed: the audit must be rebuilt from the stored rounds before it is read.
+        self.audit_stale = False
         self.pending = self._forecast_all()
 
     @property
@@ -71,6 +76,8 @@ class StreamEngine:
         """Learn a backlog in bulk (not scored): the rounds up to global seq ``through_seq``, which
         ended between the times of ``span``."""
         self.first_at, self.last_at = span
+        self.audit = LiveAudit.from_rounds(series, self.stream.rtp)
+        self.audit_stale = False
         for model in self.models.values():
             model.learn_many(series)
         self.history.clear()
@@ -113,6 +120,7 @@ class StreamEngine:
                 )
         for model in self.models.values():
             model.learn_one(actual)
+        self.audit.add(actual)
         self.history.append(actual)
         self.learned_through, self.last_round = rnd.seq, rnd
         self.first_at = self.first_at or rnd.timestamp
@@ -207,6 +215,7 @@ class StreamEngine:
         """New settings (or a new RTP of the stream) take effect from the next forecast on."""
         self.runtime = runtime
         if stream is not None:
+            self.audit_stale = self.audit_stale or stream.rtp != self.stream.rtp
             self.stream = stream
         params = self._params()
         for model in self.models.values():
