@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from aviator.cli.verify_file import verify_file
 from aviator.fairness.aviator_spribe import check_seeds, verify_aviator
 from aviator.fairness.bustabit import BUSTABIT_V2_SALT, verify_bustabit
 from aviator.fairness.chain import DEFAULT_MAX_STEPS, verify_chain
@@ -26,6 +27,8 @@ verify_app = typer.Typer(
     "Stake limbo results, hash chains.",
     no_args_is_help=True,
 )
+
+verify_app.command("file")(verify_file)
 
 T = TypeVar("T")
 
