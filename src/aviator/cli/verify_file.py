@@ -80,24 +80,52 @@ def _run(
     from aviator.fairness.crash_schemes import crash_scheme
     from aviator.files.games import GamesFileError, open_games
 
+    seeded = game in ("aviator", "simulator")
+    if seeded and (salt is not None or tip is not None):
+        option = "--salt" if salt is not None else "--tip"
+        raise _bad(f"--salt and --tip apply to bustabit and stake-crash, not {game}", option)
+    scheme = None
+    if not seeded:
+        try:
+            scheme = crash_scheme(game, salt)
+        except ValueError as error:
+            raise _bad(str(error), "--salt") from None
+    tip_hex = None if scheme is None else _tip_hex(tip, scheme.published_tip)
     try:
         games = open_games(file)
     except GamesFileError as error:
         raise _bad(str(error), "FILE") from None
     _needed_columns(game, games.columns, games.kind)
-    if game in ("aviator", "simulator"):
-        if salt is not None or tip is not None:
-            raise _bad(f"--salt and --tip apply to bustabit and stake-crash, not {game}", "--salt")
+    if scheme is None:
         with _progress_bar(games.size) as progress:
             return verify_seeded_rounds(games.rows(progress), game, rtp=rtp)
-    try:
-        scheme = crash_scheme(game, salt)
-    except ValueError as error:
-        raise _bad(str(error), "--salt") from None
-    tip_hex = _tip_hex(tip, scheme.published_tip)
     with _progress_bar(games.size) as progress:
         rows = games.rows(progress)
         return verify_crash_games(rows, scheme, tip=tip_hex, max_gap=max_gap, max_steps=max_steps)
+
+
+def _write_json(report: BatchReport, json_out: str) -> None:
+    text = json.dumps(report.to_json(), indent=1)
+    if json_out == "-":
+        sys.stdout.write(text + "\n")
+        return
+    try:
+        Path(json_out).write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise _bad(f"cannot write {json_out}: {error.strerror or error}", "--json") from None
+
+
+def verify_aviator_rounds(file: Path, as_json: bool) -> None:
+    """``aviator verify aviator --rounds FILE``: every round's hashes, and the candidates on its results."""
+    report = _run(file, "aviator", None, None, 0.97, 1, 0)
+    if as_json:
+        _write_json(report, "-")
+    else:
+        from aviator.cli.verify_render import show_report
+
+        show_report(report, str(file))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def verify_file(
@@ -138,14 +166,7 @@ def verify_file(
         raise _bad(f"unknown game {game!r}; one of: {', '.join(GAMES)}", "--game")
     report = _run(file, game, salt, tip, rtp, max_gap, max_steps)
     if json_out is not None:
-        text = json.dumps(report.to_json(), indent=1)
-        if json_out == "-":
-            sys.stdout.write(text + "\n")
-        else:
-            try:
-                Path(json_out).write_text(text + "\n", encoding="utf-8")
-            except OSError as error:
-                raise _bad(f"cannot write {json_out}: {error.strerror or error}", "--json") from None
+        _write_json(report, json_out)
     if json_out != "-":
         from aviator.cli.verify_render import show_report
 
