@@ -1,28 +1,30 @@
 """Verify a file of bustabit or Stake crash games: every result, every chain link, and the tip.
 
 For each game the result is recomputed from its hash with the published formula and compared with
-the recorded one (when recorded). Each game and the one read before it are checked as a chain link:
-the SHA-256 of the newer game's hash (as its hex string) must be the older game's hash. With game
-numbers the newer one is the larger number, and a gap of N numbers is N hashings; without numbers
-the file's order (newest first or oldest first) is taken from the first link that holds, and lines
-that could not be read between two games are allowed for (k of them: up to k + 1 hashings). With a
-terminating hash (tip), the newest game is hashed forward until it is reached.
+the recorded one (when recorded). Each game and the one read before it are checked as a chain link
+(:mod:`aviator.fairness.batch_links`). With a terminating hash (tip), the newest game is hashed
+forward until it is reached.
 
-Rows stream through: memory stays flat whatever the size of the file.
+Two stages: :func:`check_results` works on each row alone (its hash, its result, and the SHA-256 its
+link needs), so parts of a file can go through it in several processes (:func:`check_part`); the
+links then go through in file order (:func:`verify_checked`), mostly a comparison of hashes already
+made. Rows stream through both: memory stays flat whatever the size of the file.
 """
 
 from __future__ import annotations
 
 import hashlib
 from binascii import hexlify
-from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
+from aviator.fairness.batch_links import NEWEST_FIRST, OLDEST_FIRST, Game, Links
 from aviator.fairness.batch_records import (
     DEFAULT_MAX_FAILURES,
     BadRow,
     BatchReport,
     GameRow,
+    RowFailure,
     Tally,
     TipCheck,
 )
@@ -34,131 +36,14 @@ from aviator.fairness.hashing import parse_hex
 #: Most hashings one link may take across missing game numbers; a longer gap is skipped, and counted.
 DEFAULT_MAX_GAP = 100_000
 PROGRESS_EVERY = 1 << 16
-NEWEST_FIRST, OLDEST_FIRST = 1, -1
-_ORDER_NAMES = {NEWEST_FIRST: "newest first", OLDEST_FIRST: "oldest first"}
 _sha256 = hashlib.sha256
+_new_tuple = tuple.__new__  # builds a NamedTuple without its slow __new__ (once per row)
 
 
-class _Game(NamedTuple):
-    line: int
-    raw: bytes
-    hex: bytes
-    number: int | None
-
-
-def _reaches(newer: _Game, older: _Game, hashings: int, *, exactly: bool = False) -> bool:
-    """Whether ``hashings`` SHA-256 steps (or fewer, unless ``exactly``) lead from newer to older."""
-    if hashings == 1:  # the usual case, without the walk's loop
-        return _sha256(newer.hex).digest() == older.raw
-    steps = walk_chain(newer.hex, older.hex, hashings)
-    return steps == hashings if exactly else steps is not None and steps > 0
-
-
-class _Broken(NamedTuple):
-    """A link that did not hold, kept until the next link says whether ``second`` is the odd one out."""
-
-    first: _Game
-    second: _Game
-    hashings: int
-    failure: tuple[int, str, str, str | None, str | None]
-
-
-class _Links:
-    """Chain links between consecutive usable games, and the order they show.
-
-    A game whose hash is not in the chain breaks the links on both sides of it; when the games on
-    either side chain to each other around it, that game alone is reported.
-    """
-
-    def __init__(self, tally: Tally, max_gap: int) -> None:
-        self.tally = tally
-        self.max_gap = max_gap
-        self.checked = 0
-        self.ok = 0
-        self.skipped = 0
-        self.order = 0  # NEWEST_FIRST, OLDEST_FIRST, or 0 while unknown
-        self.numbered_order = 0
-        self.broken: _Broken | None = None
-
-    def check(self, first: _Game, second: _Game, unreadable_between: int) -> bool:
-        """Check the link between ``first`` and ``second`` (read in that order); False if skipped."""
-        numbered = first.number is not None and second.number is not None
-        if numbered and first.number == second.number:
-            self.finish()
-            self.checked += 1
-            self.tally.fail(second.line, "link", f"game number {second.number} is also on line {first.line}")
-            return True
-        hashings = abs((first.number or 0) - (second.number or 0)) if numbered else unreadable_between + 1
-        if numbered and hashings > self.max_gap:
-            self.finish()
-            self.skipped += 1
-            return False
-        self.checked += 1
-        if self._holds(first, second, hashings):
-            self.ok += 1
-            self.finish()
-            return True
-        broken = self.broken
-        if broken is not None and broken.second is first:
-            around = hashings + broken.hashings
-            if (not numbered or around <= self.max_gap) and self._holds(broken.first, second, around):
-                self.broken = None
-                message = (
-                    f"this game's hash is not in the chain: line {broken.first.line} and line "
-                    f"{second.line} chain to each other around it"
-                )
-                self.tally.fail(first.line, "link", message, None, first.hex.decode())
-                return True
-        self.finish()
-        self.broken = _Broken(first, second, hashings, self._failure(first, second, hashings))
-        return True
-
-    def finish(self) -> None:
-        """Report the broken link kept back, if any."""
-        if self.broken is not None:
-            self.tally.fail(*self.broken.failure)
-            self.broken = None
-
-    def _holds(self, first: _Game, second: _Game, hashings: int) -> bool:
-        if first.number is not None and second.number is not None:
-            newer, older = (first, second) if first.number > second.number else (second, first)
-            self.numbered_order = self.numbered_order or (NEWEST_FIRST if newer is first else OLDEST_FIRST)
-            return _reaches(newer, older, hashings, exactly=True)
-        if self.order != OLDEST_FIRST and _reaches(first, second, hashings):
-            self.order = NEWEST_FIRST
-            return True
-        if self.order != NEWEST_FIRST and _reaches(second, first, hashings):
-            self.order = OLDEST_FIRST
-            return True
-        return False
-
-    def _newer_older(self, first: _Game, second: _Game) -> tuple[_Game, _Game]:
-        if first.number is not None and second.number is not None:
-            return (first, second) if first.number > second.number else (second, first)
-        return (second, first) if (self.order or self.numbered_order) == OLDEST_FIRST else (first, second)
-
-    def _failure(
-        self, first: _Game, second: _Game, hashings: int
-    ) -> tuple[int, str, str, str | None, str | None]:
-        newer, older = self._newer_older(first, second)
-        if hashings == 1:
-            expected = hexlify(_sha256(newer.hex).digest()).decode()
-            message = (
-                f"not chained to line {first.line}: the SHA-256 of game hash {newer.hex[:12].decode()}... "
-                f"(line {newer.line}) is {expected[:12]}..., "
-                f"not {older.hex[:12].decode()}... (line {older.line})"
-            )
-            return (second.line, "link", message, expected, older.hex.decode())
-        message = (
-            f"not chained to line {first.line}: {hashings} hashings of line {newer.line}'s game hash "
-            f"do not reach line {older.line}'s"
-        )
-        return (second.line, "link", message, None, older.hex.decode())
-
-    def order_name(self) -> str | None:
-        if self.order:
-            return _ORDER_NAMES[self.order]
-        return _ORDER_NAMES.get(self.numbered_order)
+@dataclass
+class ResultCounts:
+    checked: int = 0
+    ok: int = 0
 
 
 def _hash_failure(row: GameRow, tally: Tally) -> None:
@@ -169,10 +54,173 @@ def _hash_failure(row: GameRow, tally: Tally) -> None:
         tally.fail(row.line, "hash", f"game hash {text[:80]!r} is not 64 hexadecimal characters")
 
 
-def _newest(first: _Game | None, last: _Game | None, top: _Game | None, order: int) -> _Game | None:
-    if top is not None:
-        return top
-    return last if order == OLDEST_FIRST else first
+def check_results(
+    items: Iterable[GameRow | BadRow],
+    scheme: CrashScheme,
+    tally: Tally,
+    counts: ResultCounts,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Game | None]:
+    """Each row's own checks; yields its game, or None for a row whose hash could not be read."""
+    cents_of = scheme.cents_function()
+    sha256, new_tuple = _sha256, _new_tuple
+    for item in items:
+        tally.rows += 1
+        if progress is not None and tally.rows % PROGRESS_EVERY == 0:
+            progress(tally.rows)
+        if isinstance(item, BadRow):
+            tally.fail(item.line, "row", item.reason)
+            yield None
+            continue
+        text = item.game_hash
+        raw = None
+        if text is not None and len(text) == 64:
+            try:
+                raw = bytes.fromhex(text)
+            except ValueError:
+                pass
+        if raw is None:
+            _hash_failure(item, tally)
+            yield None
+            continue
+        hex_hash = hexlify(raw)
+        result = item.result
+        if result is not None:
+            cents = cents_of(raw, hex_hash)
+            counts.checked += 1
+            if round(result * 100) == cents:
+                counts.ok += 1
+            else:
+                computed = f"{cents / 100:.2f}"
+                message = f"recorded result {result:.2f}, the formula gives {computed} from this hash"
+                tally.fail(item.line, "result", message, computed, f"{result:.2f}")
+        hashed = sha256(hex_hash).digest()
+        yield new_tuple(Game, (item.line, raw, hex_hash, item.number, hashed, result is not None))
+
+
+#: A game as a part sends it back: (line, raw hash, number, hashed, has_result); the hex is redone.
+PackedGame = tuple[int, bytes, int | None, bytes, bool]
+
+
+@dataclass
+class CheckedPart:
+    """What :func:`check_part` found in a part of a file (plain data, to send between processes)."""
+
+    rows: int = 0
+    results: ResultCounts = field(default_factory=ResultCounts)
+    failures: list[RowFailure] = field(default_factory=list)
+    failures_total: int = 0
+    failed_lines: set[int] = field(default_factory=set)
+    games: list[PackedGame | None] = field(default_factory=list)
+
+
+def check_part(
+    items: Iterable[GameRow | BadRow], scheme: CrashScheme, max_failures: int = DEFAULT_MAX_FAILURES
+) -> CheckedPart:
+    """:func:`check_results` over a part of a file, its games packed to travel."""
+    tally = Tally(max_failures)
+    part = CheckedPart()
+    part.games = [
+        None if game is None else (game.line, game.raw, game.number, game.hashed, game.has_result)
+        for game in check_results(items, scheme, tally, part.results)
+    ]
+    part.rows, part.failures, part.failures_total = tally.rows, tally.failures, tally.failures_total
+    part.failed_lines = tally.failed_lines
+    return part
+
+
+def unpack(games: Iterable[PackedGame | None]) -> Iterator[Game | None]:
+    new_tuple = _new_tuple
+    for packed in games:
+        if packed is None:
+            yield None
+        else:
+            line, raw, number, hashed, has_result = packed
+            yield new_tuple(Game, (line, raw, hexlify(raw), number, hashed, has_result))
+
+
+def _link_all(games: Iterable[Game | None], links: Links, tally: Tally) -> tuple[Game | None, ...]:
+    """The links in file order; returns the first game, the last one and the highest numbered."""
+    previous: Game | None = None
+    previous_compared = True
+    unreadable_between = 0
+    first: Game | None = None
+    top: Game | None = None
+    for game in games:
+        if game is None:
+            unreadable_between += 1
+            continue
+        compared = game.has_result
+        if previous is not None:
+            # The usual link (the next game number, or the file's known order) is checked here,
+            # without a call; anything else, and a link that does not hold, goes to links.check.
+            held = False
+            if not unreadable_between and links.broken is None:
+                number, previous_number = game.number, previous.number
+                if number is not None and previous_number is not None:
+                    if previous_number - number == 1:
+                        held = previous.hashed == game.raw
+                    elif number - previous_number == 1:
+                        held = game.hashed == previous.raw
+                elif number is None and previous_number is None:
+                    if links.order == NEWEST_FIRST:
+                        held = previous.hashed == game.raw
+                    elif links.order == OLDEST_FIRST:
+                        held = game.hashed == previous.raw
+            if held:
+                links.checked += 1
+                links.ok += 1
+                compared = previous_compared = True
+            elif links.check(previous, game, unreadable_between):
+                compared = previous_compared = True
+            if not previous_compared:
+                tally.uncompared_lines.append(previous.line)
+        previous, previous_compared, unreadable_between = game, compared, 0
+        if first is None:
+            first = game
+        if game.number is not None and (top is None or game.number > (top.number or 0)):
+            top = game
+    if previous is not None and not previous_compared:
+        tally.uncompared_lines.append(previous.line)
+    links.finish()
+    return first, previous, top
+
+
+def _numbered_order(first: Game, last: Game) -> int:
+    if first.number is None or last.number is None or first.number == last.number:
+        return 0
+    return NEWEST_FIRST if first.number > last.number else OLDEST_FIRST
+
+
+def _check_options(tip: str | None, max_gap: int, max_steps: int) -> bytes | None:
+    if max_gap < 1 or max_steps < 0:
+        raise ValueError(f"max_gap must be >= 1 and max_steps >= 0, got {max_gap} and {max_steps}")
+    return None if tip is None else parse_hex(tip, name="tip", length=64).encode("ascii")
+
+
+def _finish(
+    games: Iterable[Game | None],
+    tally: Tally,
+    results: ResultCounts,
+    scheme: CrashScheme,
+    tip_hex: bytes | None,
+    max_gap: int,
+    max_steps: int,
+) -> BatchReport:
+    links = Links(tally, max_gap)
+    first, last, top = _link_all(games, links, tally)
+    if not links.numbered_order and first is not None and last is not None:
+        links.numbered_order = _numbered_order(first, last)
+    tally.count("result", results.checked, results.ok)
+    order = links.order or links.numbered_order
+    newest = top if top is not None else (last if order == OLDEST_FIRST else first)
+    tip_check = None
+    if tip_hex is not None and newest is not None:
+        tip_check = _check_tip(newest, tip_hex, scheme, links, max_steps, tally)
+    summary, failures = tally.summary(
+        scheme.game, links=(links.checked, links.ok, links.skipped), order=links.order_name(), tip=tip_check
+    )
+    return BatchReport(summary, failures)
 
 
 def verify_crash_games(
@@ -186,76 +234,42 @@ def verify_crash_games(
     progress: Callable[[int], None] | None = None,
 ) -> BatchReport:
     """Verify every game of a file (see the module docstring); ``progress(rows)`` is called now and then."""
-    tip_hex = None if tip is None else parse_hex(tip, name="tip", length=64).encode("ascii")
-    if max_gap < 1 or max_steps < 0:
-        raise ValueError(f"max_gap must be >= 1 and max_steps >= 0, got {max_gap} and {max_steps}")
+    tip_hex = _check_options(tip, max_gap, max_steps)
     tally = Tally(max_failures)
-    links = _Links(tally, max_gap)
-    cents_of = scheme.cents_function()
-    results_checked = results_ok = 0
-    previous: _Game | None = None
-    previous_compared = True
-    unreadable_between = 0
-    first: _Game | None = None
-    top: _Game | None = None  # the largest game number seen
-    for item in items:
-        tally.rows += 1
-        if progress is not None and tally.rows % PROGRESS_EVERY == 0:
-            progress(tally.rows)
-        if isinstance(item, BadRow):
-            tally.fail(item.line, "row", item.reason)
-            unreadable_between += 1
-            continue
-        text = item.game_hash
-        raw = None
-        if text is not None and len(text) == 64:
-            try:
-                raw = bytes.fromhex(text)
-            except ValueError:
-                pass
-        if raw is None:
-            _hash_failure(item, tally)
-            unreadable_between += 1
-            continue
-        game = _Game(item.line, raw, hexlify(raw), item.number)
-        result = item.result
-        compared = result is not None
-        if result is not None:
-            cents = cents_of(raw, game.hex)
-            results_checked += 1
-            if round(result * 100) == cents:
-                results_ok += 1
-            else:
-                computed = f"{cents / 100:.2f}"
-                message = f"recorded result {result:.2f}, the formula gives {computed} from this hash"
-                tally.fail(item.line, "result", message, computed, f"{result:.2f}")
-        if previous is not None and links.check(previous, game, unreadable_between):
-            compared = previous_compared = True
-        if previous is not None and not previous_compared:
-            tally.uncompared_lines.append(previous.line)
-        previous, previous_compared, unreadable_between = game, compared, 0
-        first = first or game
-        if game.number is not None and (top is None or game.number > (top.number or 0)):
-            top = game
-    if previous is not None and not previous_compared:
-        tally.uncompared_lines.append(previous.line)
-    links.finish()
-    tally.count("result", results_checked, results_ok)
-    tip_check = None
-    newest = _newest(first, previous, top, links.order or links.numbered_order)
-    if tip_hex is not None and newest is not None:
-        tip_check = _check_tip(newest, tip_hex, scheme, links, max_steps, tally)
-    summary, failures = tally.summary(
-        scheme.game,
-        links=(links.checked, links.ok, links.skipped),
-        order=links.order_name(),
-        tip=tip_check,
-    )
-    return BatchReport(summary, failures)
+    results = ResultCounts()
+    games = check_results(items, scheme, tally, results, progress)
+    return _finish(games, tally, results, scheme, tip_hex, max_gap, max_steps)
+
+
+def verify_checked(
+    parts: Iterable[CheckedPart],
+    scheme: CrashScheme,
+    *,
+    tip: str | None = None,
+    max_gap: int = DEFAULT_MAX_GAP,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    max_failures: int = DEFAULT_MAX_FAILURES,
+) -> BatchReport:
+    """The same report as :func:`verify_crash_games`, from the parts of a file in file order."""
+    tip_hex = _check_options(tip, max_gap, max_steps)
+    tally = Tally(max_failures)
+    results = ResultCounts()
+
+    def games() -> Iterator[Game | None]:
+        for part in parts:
+            tally.rows += part.rows
+            results.checked += part.results.checked
+            results.ok += part.results.ok
+            tally.failures_total += part.failures_total
+            tally.failed_lines |= part.failed_lines
+            tally.failures.extend(part.failures[: max(0, max_failures - len(tally.failures))])
+            yield from unpack(part.games)
+
+    return _finish(games(), tally, results, scheme, tip_hex, max_gap, max_steps)
 
 
 def _check_tip(
-    newest: _Game, tip_hex: bytes, scheme: CrashScheme, links: _Links, max_steps: int, tally: Tally
+    newest: Game, tip_hex: bytes, scheme: CrashScheme, links: Links, max_steps: int, tally: Tally
 ) -> TipCheck:
     steps = walk_chain(newest.hex, tip_hex, max_steps)
     if newest.line in tally.uncompared_lines:

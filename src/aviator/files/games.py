@@ -22,6 +22,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from aviator.fairness.batch_records import BadRow, GameRow
 MAX_RESULT = 1e15
 DELIMITERS = (",", ";", "\t")
 PROGRESS_EVERY = 1 << 16
+BLOCK_BYTES = 1 << 20
 COLUMNS: dict[str, tuple[str, ...]] = {
     "game_hash": ("hash", "game_hash", "gamehash"),
     "result": ("result", "multiplier", "bust", "crash", "crash_point", "crashpoint", "payout", "odds"),
@@ -43,8 +45,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _CLIENT_SEED = re.compile(r"client_seed_?([123])")
 _BARE_HASH = re.compile(r"[0-9a-fA-F]{64}")
-_NUMBER = re.compile(r"#?\d{1,18}")
 _SPACE = re.compile(r"\s*")
+_new_row = tuple.__new__
 #: ``progress(bytes read, bytes in the file)``.
 Progress = Callable[[int, int], None]
 
@@ -102,9 +104,11 @@ def _sniff(first_line: str, path: Path) -> _Layout | None:
 
 
 def _number(game_id: str | None) -> int | None:
-    if game_id and _NUMBER.fullmatch(game_id):
-        return int(game_id.lstrip("#"))
-    return None
+    """``1234`` or ``#1234`` as a game number; anything else (a run id such as ``run-7``) is none."""
+    if not game_id:
+        return None
+    digits = game_id[1:] if game_id[0] == "#" else game_id
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 18 else None
 
 
 def _result(text: str) -> float | None:
@@ -148,8 +152,10 @@ class _CsvRows:
             return BadRow(line, str(error))
         game_id = _field(fields, self.game_id)
         game_hash = None if self.hash is None else fields[self.hash].strip()
-        if not self.seeded:
-            return GameRow(line, game_hash, result, _number(game_id), game_id)
+        if not self.seeded:  # tuple.__new__: a NamedTuple without its slow __new__ (once per line)
+            return _new_row(
+                GameRow, (line, game_hash, result, _number(game_id), game_id, None, None, (), None)
+            )
         if self.seed_columns:
             seeds = tuple(value for value in (fields[i].strip() for i in self.seed_columns) if value)
         elif self.joined_seeds is not None:
@@ -259,16 +265,29 @@ def open_games(path: Path) -> GamesFile:
     return GamesFile(path, "csv", size, tuple(layout.columns))
 
 
-def _lines(path: Path, size: int, progress: Progress | None) -> Iterator[str]:
+def _blocks(path: Path, size: int, progress: Progress | None) -> Iterator[list[str]]:
+    """The file's lines (without their line ends), a block at a time: the reading loop is per block."""
     done = 0
+    rest = b""
     with path.open("rb") as handle:
-        for count, raw in enumerate(handle, start=1):
-            done += len(raw)
-            if progress is not None and count % PROGRESS_EVERY == 0:
+        while block := handle.read(BLOCK_BYTES):
+            done += len(block)
+            end = block.rfind(b"\n") + 1
+            if not end:
+                rest += block
+                continue
+            yield (rest + block[:end]).decode("utf-8", "replace").split("\n")[:-1]
+            rest = block[end:]
+            if progress is not None:
                 progress(done, size)
-            yield raw.decode("utf-8", "replace")
+    if rest:
+        yield [rest.decode("utf-8", "replace")]
     if progress is not None:
         progress(size, size)
+
+
+def _lines(path: Path, size: int, progress: Progress | None) -> Iterator[str]:
+    return chain.from_iterable(_blocks(path, size, progress))
 
 
 def _delimited_rows(path: Path, size: int, progress: Progress | None) -> Iterator[GameRow | BadRow]:
