@@ -73,12 +73,17 @@ def _tip_hex(tip: str | None, published: str) -> str | None:
 
 
 def _run(
-    file: Path, game: str, salt: str | None, tip: str | None, rtp: float, max_gap: int, max_steps: int
+    file: Path,
+    game: str,
+    salt: str | None,
+    tip: str | None,
+    rtp: float,
+    limits: tuple[int, int, int | None] = (1, 0, 1),
 ) -> BatchReport:
-    from aviator.fairness.batch import verify_crash_games
     from aviator.fairness.batch_seeds import verify_seeded_rounds
     from aviator.fairness.crash_schemes import crash_scheme
     from aviator.files.games import GamesFileError, open_games
+    from aviator.files.games_parallel import verify_crash_file
 
     seeded = game in ("aviator", "simulator")
     if seeded and (salt is not None or tip is not None):
@@ -99,9 +104,11 @@ def _run(
     if scheme is None:
         with _progress_bar(games.size) as progress:
             return verify_seeded_rounds(games.rows(progress), game, rtp=rtp)
+    max_gap, max_steps, jobs = limits
     with _progress_bar(games.size) as progress:
-        rows = games.rows(progress)
-        return verify_crash_games(rows, scheme, tip=tip_hex, max_gap=max_gap, max_steps=max_steps)
+        return verify_crash_file(
+            games, scheme, tip=tip_hex, max_gap=max_gap, max_steps=max_steps, jobs=jobs, progress=progress
+        )
 
 
 def _write_json(report: BatchReport, json_out: str) -> None:
@@ -117,7 +124,7 @@ def _write_json(report: BatchReport, json_out: str) -> None:
 
 def verify_aviator_rounds(file: Path, as_json: bool) -> None:
     """``aviator verify aviator --rounds FILE``: every round's hashes, and the candidates on its results."""
-    report = _run(file, "aviator", None, None, 0.97, 1, 0)
+    report = _run(file, "aviator", None, None, 0.97)
     if as_json:
         _write_json(report, "-")
     else:
@@ -157,6 +164,14 @@ def verify_file(
     max_steps: Annotated[
         int, typer.Option("--max-steps", min=0, help="Give up the walk to the tip after this many hashings.")
     ] = 10_000_000,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="bustabit / Stake: processes for a large file (default: one per CPU, up to 4).",
+        ),
+    ] = None,
     json_out: Annotated[
         str | None, typer.Option("--json", help="Write the whole report as JSON to this file ('-': stdout).")
     ] = None,
@@ -164,7 +179,7 @@ def verify_file(
     """Verify every game of a file: results from hashes, chain links, the tip, seeds and commitments."""
     if game not in GAMES:
         raise _bad(f"unknown game {game!r}; one of: {', '.join(GAMES)}", "--game")
-    report = _run(file, game, salt, tip, rtp, max_gap, max_steps)
+    report = _run(file, game, salt, tip, rtp, (max_gap, max_steps, jobs))
     if json_out is not None:
         _write_json(report, json_out)
     if json_out != "-":

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -77,23 +77,23 @@ def _columns_of(names: list[str]) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class _Layout:
+class Layout:
     delimiter: str
     width: int
     columns: dict[str, int]
 
 
-def _sniff(first_line: str, path: Path) -> _Layout | None:
+def _sniff(first_line: str, path: Path) -> Layout | None:
     """The header's layout, or None when the first line is a bare hash (a list of hashes)."""
     text = first_line.lstrip("\ufeff").strip()
     if _BARE_HASH.fullmatch(text):
         return None
-    best: _Layout | None = None
+    best: Layout | None = None
     for delimiter in DELIMITERS:
         names = [normalize(name) for name in next(csv.reader([text], delimiter=delimiter), [])]
         columns = _columns_of(names)
         if best is None or len(columns) > len(best.columns):
-            best = _Layout(delimiter, len(names), columns)
+            best = Layout(delimiter, len(names), columns)
     if best is None or not {"game_hash", "server_seed", "combined_hash"} & best.columns.keys():
         raise GamesFileError(
             f"{path}:1: no recognizable header: expected a game hash column "
@@ -128,7 +128,7 @@ def _field(fields: list[str], index: int | None) -> str | None:
 
 
 class _CsvRows:
-    def __init__(self, layout: _Layout) -> None:
+    def __init__(self, layout: Layout) -> None:
         get = layout.columns.get
         self.width = layout.width
         self.hash, self.result, self.game_id = get("game_hash"), get("result"), get("game_id")
@@ -223,27 +223,41 @@ def _json_row(item: Any, line: int) -> GameRow | BadRow:
 
 @dataclass(frozen=True)
 class GamesFile:
-    """A file of games, its layout found (``kind``: csv, hash list, json, json lines)."""
+    """A file of games, its layout found (``kind``: csv, hash list, json, json lines).
+
+    For csv and hash lists, the data starts at byte ``data_offset``, after ``lines_before`` lines (the
+    header and any blank lines before it), and ``layout`` says where each column is (None: a list
+    of hashes).
+    """
 
     path: Path
     kind: str
     size: int
     columns: tuple[str, ...]
+    layout: Layout | None = None
+    data_offset: int = 0
+    lines_before: int = 0
 
     def rows(self, progress: Progress | None = None) -> Iterator[GameRow | BadRow]:
         if self.kind == "json":
             return _json_array_rows(self.path, self.size, progress)
         if self.kind == "json lines":
             return _json_lines_rows(self.path, self.size, progress)
-        return _delimited_rows(self.path, self.size, progress)
+        lines = chain.from_iterable(_blocks(self.path, self.data_offset, self.size, progress))
+        return data_rows(lines, self.lines_before, self.layout)
 
 
-def _first_text(path: Path) -> str:
+def _first_line(path: Path) -> tuple[str, int, int, int]:
+    """The first line that is not blank, its byte offset, its length in bytes and its line number."""
+    offset = 0
     with path.open("rb") as handle:
-        for raw in handle:
-            text = raw.decode("utf-8", "replace").lstrip("\ufeff")
+        for number, raw in enumerate(handle, start=1):
+            text = raw.decode("utf-8", "replace")
+            if number == 1:
+                text = text.lstrip("\ufeff")
             if text.strip():
-                return text
+                return text, offset, len(raw), number
+            offset += len(raw)
     raise GamesFileError(f"{path}: the file is empty")
 
 
@@ -251,7 +265,7 @@ def open_games(path: Path) -> GamesFile:
     """The file's layout, from its first non-blank line; raises :class:`GamesFileError`."""
     try:
         size = path.stat().st_size
-        first = _first_text(path)
+        first, offset, length, number = _first_line(path)
     except OSError as error:
         raise GamesFileError(f"{path}: cannot read the file ({error.strerror or error})") from None
     start = first.lstrip()[:1]
@@ -261,15 +275,16 @@ def open_games(path: Path) -> GamesFile:
         return GamesFile(path, "json lines", size, ())
     layout = _sniff(first, path)
     if layout is None:
-        return GamesFile(path, "hash list", size, ("game_hash",))
-    return GamesFile(path, "csv", size, tuple(layout.columns))
+        return GamesFile(path, "hash list", size, ("game_hash",), None, offset, number - 1)
+    return GamesFile(path, "csv", size, tuple(layout.columns), layout, offset + length, number)
 
 
-def _blocks(path: Path, size: int, progress: Progress | None) -> Iterator[list[str]]:
-    """The file's lines (without their line ends), a block at a time: the reading loop is per block."""
-    done = 0
+def _blocks(path: Path, start: int, size: int, progress: Progress | None) -> Iterator[list[str]]:
+    """The lines from byte ``start`` on (without their line ends), a block at a time."""
+    done = start
     rest = b""
     with path.open("rb") as handle:
+        handle.seek(start)
         while block := handle.read(BLOCK_BYTES):
             done += len(block)
             end = block.rfind(b"\n") + 1
@@ -287,25 +302,17 @@ def _blocks(path: Path, size: int, progress: Progress | None) -> Iterator[list[s
 
 
 def _lines(path: Path, size: int, progress: Progress | None) -> Iterator[str]:
-    return chain.from_iterable(_blocks(path, size, progress))
+    return chain.from_iterable(_blocks(path, 0, size, progress))
 
 
-def _delimited_rows(path: Path, size: int, progress: Progress | None) -> Iterator[GameRow | BadRow]:
-    lines = _lines(path, size, progress)
-    line = 0
-    for text in lines:
-        line += 1
-        if text.strip():
-            break
-    else:
-        return
-    layout = _sniff(text, path)
-    if layout is None:  # a bare list of hashes: this first line is a game too
-        yield GameRow(line, text.strip())
+def data_rows(lines: Iterable[str], lines_before: int, layout: Layout | None) -> Iterator[GameRow | BadRow]:
+    """Rows from the data lines of a csv file or a hash list (``lines_before`` lines come before them)."""
+    line = lines_before
+    if layout is None:  # a bare list of hashes
         for text in lines:
             line += 1
             if text.strip():
-                yield GameRow(line, text.strip())
+                yield GameRow(line, text.strip().lstrip("\ufeff"))
         return
     parser = _CsvRows(layout)
     records = csv.reader(lines, delimiter=layout.delimiter)
@@ -323,6 +330,8 @@ def _delimited_rows(path: Path, size: int, progress: Progress | None) -> Iterato
 
 def _json_lines_rows(path: Path, size: int, progress: Progress | None) -> Iterator[GameRow | BadRow]:
     for line, text in enumerate(_lines(path, size, progress), start=1):
+        if line == 1:
+            text = text.lstrip("\ufeff")
         if not text.strip():
             continue
         try:
