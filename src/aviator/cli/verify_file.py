@@ -105,6 +105,8 @@ def _run(
         with _progress_bar(games.size) as progress:
             return verify_seeded_rounds(games.rows(progress), game, rtp=rtp)
     max_gap, max_steps, jobs = limits
+    if tip_hex is not None and sys.stderr.isatty():
+        typer.echo(f"then from the newest game to the tip: up to {max_steps:,} hashings", err=True)
     with _progress_bar(games.size) as progress:
         return verify_crash_file(
             games, scheme, tip=tip_hex, max_gap=max_gap, max_steps=max_steps, jobs=jobs, progress=progress

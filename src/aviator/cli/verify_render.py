@@ -100,7 +100,7 @@ def matches_table(matches: Sequence[CandidateMatch], recorded: float) -> Table:
 
 
 def show_report(report: BatchReport, file: str) -> None:
-    console = Console()
+    console = Console(highlight=False)
     console.print(_summary_table(report, file))
     if report.failures:
         console.print(_failures_table(report))
