@@ -125,3 +125,27 @@ def test_unknown_game_or_return_is_refused() -> None:
         verify_seeded_rounds([], "bustabit")
     with pytest.raises(ValueError, match="rtp"):
         verify_seeded_rounds([], "simulator", rtp=1.5)
+
+
+def test_a_thinned_tail_and_reordered_results_fail_on_exactly_the_rows_they_touch() -> None:
+    fair = _rounds(800, seed=11)
+    rng = random.Random(3)
+    thinned = [
+        _row(i + 2, r, result=1.5) if r.multiplier > 10 and rng.random() < 0.5 else _row(i + 2, r)
+        for i, r in enumerate(fair)
+    ]
+    touched = {row.line for row, r in zip(thinned, fair, strict=True) if row.result != r.multiplier}
+    report = verify_seeded_rounds(thinned, "simulator")
+    assert {f.line for f in report.failures} == touched and len(touched) > 10
+    # Dependence between rounds needs results moved between rounds: the law of each round is kept,
+    # and every moved row fails, whatever the pattern (here: each pair sorted, low then high).
+    pairs = [sorted(fair[i : i + 2], key=lambda r: r.multiplier) for i in range(0, 800, 2)]
+    moved = [
+        _row(i + 2, r, result=result)
+        for i, (r, result) in enumerate(
+            zip(fair, [r.multiplier for pair in pairs for r in pair], strict=True)
+        )
+    ]
+    expected = {row.line for row, r in zip(moved, fair, strict=True) if row.result != r.multiplier}
+    assert {f.line for f in verify_seeded_rounds(moved, "simulator").failures} == expected
+    assert len(expected) > 300
