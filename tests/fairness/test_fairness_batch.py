@@ -201,3 +201,13 @@ def test_progress_and_bad_arguments() -> None:
         verify_crash_games([], BUSTABIT, tip="12")
     with pytest.raises(ValueError, match="max_gap"):
         verify_crash_games([], BUSTABIT, max_gap=0)
+
+
+def test_a_file_that_turns_round_still_links_and_says_so() -> None:
+    hashes = chain(20)
+    turned = hashes[:10] + list(reversed(hashes[10:]))  # newest first, then the rest oldest first
+    report = verify_crash_games(rows(turned), BUSTABIT)
+    assert report.summary.order == "mixed"
+    # Only the turn itself (line 11 -> line 12: games 10 and 19) is not a link.
+    assert failures(report) == [(12, "link")]
+    assert report.summary.links_ok == 18

@@ -5,10 +5,11 @@ the recorded one (when recorded). Each game and the one read before it are check
 (:mod:`aviator.fairness.batch_links`). With a terminating hash (tip), the newest game is hashed
 forward until it is reached.
 
-Two stages: :func:`check_results` works on each row alone (its hash, its result, and the SHA-256 its
-link needs), so parts of a file can go through it in several processes (:func:`check_part`); the
-links then go through in file order (:func:`verify_checked`), mostly a comparison of hashes already
-made. Rows stream through both: memory stays flat whatever the size of the file.
+Two stages: :func:`check_rows` makes each row's own checks (its hash, its result, the SHA-256 its
+link needs) and gathers the games that link one to the next into runs, so parts of a file can go
+through it in several processes (:func:`check_part`); the ends of the runs are then linked in file
+order (:func:`verify_checked`). Rows stream through both: memory stays flat whatever the size of
+the file.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from binascii import hexlify
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from aviator.fairness.batch_links import NEWEST_FIRST, OLDEST_FIRST, Game, Links
+from aviator.fairness.batch_links import (
+    NEWEST_FIRST,
+    OLDEST_FIRST,
+    ORDER_NAMES,
+    ChainLinker,
+    Game,
+    Links,
+    Run,
+)
 from aviator.fairness.batch_records import (
     DEFAULT_MAX_FAILURES,
     BadRow,
@@ -54,52 +63,88 @@ def _hash_failure(row: GameRow, tally: Tally) -> None:
         tally.fail(row.line, "hash", f"game hash {text[:80]!r} is not 64 hexadecimal characters")
 
 
-def check_results(
+def check_rows(
     items: Iterable[GameRow | BadRow],
     scheme: CrashScheme,
     tally: Tally,
     counts: ResultCounts,
     progress: Callable[[int], None] | None = None,
-) -> Iterator[Game | None]:
-    """Each row's own checks; yields its game, or None for a row whose hash could not be read."""
+) -> Iterator[Game | Run | None]:
+    """Each row's own checks, in file order: yields None for a row whose hash could not be read, and
+    the games, those that link one to the next gathered in a :class:`Run`."""
     cents_of = scheme.cents_function()
     sha256, new_tuple = _sha256, _new_tuple
+    first: Game | None = None  # the open run: first, last, top game, links inside, directions
+    last: Game | None = None
+    top: Game | None = None
+    links = directions = first_direction = 0
     for item in items:
         tally.rows += 1
         if progress is not None and tally.rows % PROGRESS_EVERY == 0:
             progress(tally.rows)
+        game = None
         if isinstance(item, BadRow):
             tally.fail(item.line, "row", item.reason)
-            yield None
-            continue
-        text = item.game_hash
-        raw = None
-        if text is not None and len(text) == 64:
-            try:
-                raw = bytes.fromhex(text)
-            except ValueError:
-                pass
-        if raw is None:
-            _hash_failure(item, tally)
-            yield None
-            continue
-        hex_hash = hexlify(raw)
-        result = item.result
-        if result is not None:
-            cents = cents_of(raw, hex_hash)
-            counts.checked += 1
-            if round(result * 100) == cents:
-                counts.ok += 1
+        else:
+            text = item.game_hash
+            raw = None
+            if text is not None and len(text) == 64:
+                try:
+                    raw = bytes.fromhex(text)
+                except ValueError:
+                    pass
+            if raw is None:
+                _hash_failure(item, tally)
             else:
-                computed = f"{cents / 100:.2f}"
-                message = f"recorded result {result:.2f}, the formula gives {computed} from this hash"
-                tally.fail(item.line, "result", message, computed, f"{result:.2f}")
-        hashed = sha256(hex_hash).digest()
-        yield new_tuple(Game, (item.line, raw, hex_hash, item.number, hashed, result is not None))
-
-
-#: A game as a part sends it back: (line, raw hash, number, hashed, has_result); the hex is redone.
-PackedGame = tuple[int, bytes, int | None, bytes, bool]
+                hex_hash = hexlify(raw)
+                result = item.result
+                if result is not None:
+                    cents = cents_of(raw, hex_hash)
+                    counts.checked += 1
+                    if round(result * 100) == cents:
+                        counts.ok += 1
+                    else:
+                        computed = f"{cents / 100:.2f}"
+                        message = f"recorded result {result:.2f}, the formula gives {computed} from this hash"
+                        tally.fail(item.line, "result", message, computed, f"{result:.2f}")
+                hashed = sha256(hex_hash).digest()
+                game = new_tuple(Game, (item.line, raw, hex_hash, item.number, hashed, result is not None))
+        if game is not None and last is not None:
+            # Does the game extend the open run? (the next number, or either way without numbers)
+            number, last_number = game.number, last.number
+            direction = 0
+            if number is not None and last_number is not None:
+                if last_number - number == 1:
+                    direction = -1 if last.hashed == game.raw else 0
+                elif number - last_number == 1:
+                    direction = -1 if game.hashed == last.raw else 0
+            elif number is None and last_number is None:
+                if last.hashed == game.raw:
+                    direction = NEWEST_FIRST
+                elif game.hashed == last.raw:
+                    direction = OLDEST_FIRST
+            if direction:
+                last = game
+                links += 1
+                if direction > 0:
+                    directions |= direction
+                    first_direction = first_direction or direction
+                elif number is not None and (top is None or number > (top.number or 0)):
+                    top = game
+                continue
+        if first is not None:
+            assert last is not None
+            yield first if not links else Run(first, last, top, links, directions, first_direction)
+        if game is None:
+            first = last = top = None
+            yield None
+        else:
+            first = last = game
+            top = game if game.number is not None else None
+        links = directions = first_direction = 0
+    if first is not None:
+        assert last is not None
+        yield first if not links else Run(first, last, top, links, directions, first_direction)
 
 
 @dataclass
@@ -111,83 +156,28 @@ class CheckedPart:
     failures: list[RowFailure] = field(default_factory=list)
     failures_total: int = 0
     failed_lines: set[int] = field(default_factory=set)
-    games: list[PackedGame | None] = field(default_factory=list)
+    items: list[Game | Run | None] = field(default_factory=list)
 
 
 def check_part(
     items: Iterable[GameRow | BadRow], scheme: CrashScheme, max_failures: int = DEFAULT_MAX_FAILURES
 ) -> CheckedPart:
-    """:func:`check_results` over a part of a file, its games packed to travel."""
+    """:func:`check_rows` over a part of a file, kept to send back (mostly a few runs)."""
     tally = Tally(max_failures)
     part = CheckedPart()
-    part.games = [
-        None if game is None else (game.line, game.raw, game.number, game.hashed, game.has_result)
-        for game in check_results(items, scheme, tally, part.results)
-    ]
+    part.items = list(check_rows(items, scheme, tally, part.results))
     part.rows, part.failures, part.failures_total = tally.rows, tally.failures, tally.failures_total
     part.failed_lines = tally.failed_lines
     return part
 
 
-def unpack(games: Iterable[PackedGame | None]) -> Iterator[Game | None]:
-    new_tuple = _new_tuple
-    for packed in games:
-        if packed is None:
-            yield None
-        else:
-            line, raw, number, hashed, has_result = packed
-            yield new_tuple(Game, (line, raw, hexlify(raw), number, hashed, has_result))
-
-
-def _link_all(games: Iterable[Game | None], links: Links, tally: Tally) -> tuple[Game | None, ...]:
-    """The links in file order; returns the first game, the last one and the highest numbered."""
-    previous: Game | None = None
-    previous_compared = True
-    unreadable_between = 0
-    first: Game | None = None
-    top: Game | None = None
-    for game in games:
-        if game is None:
-            unreadable_between += 1
-            continue
-        compared = game.has_result
-        if previous is not None:
-            # The usual link (the next game number, or the file's known order) is checked here,
-            # without a call; anything else, and a link that does not hold, goes to links.check.
-            held = False
-            if not unreadable_between and links.broken is None:
-                number, previous_number = game.number, previous.number
-                if number is not None and previous_number is not None:
-                    if previous_number - number == 1:
-                        held = previous.hashed == game.raw
-                    elif number - previous_number == 1:
-                        held = game.hashed == previous.raw
-                elif number is None and previous_number is None:
-                    if links.order == NEWEST_FIRST:
-                        held = previous.hashed == game.raw
-                    elif links.order == OLDEST_FIRST:
-                        held = game.hashed == previous.raw
-            if held:
-                links.checked += 1
-                links.ok += 1
-                compared = previous_compared = True
-            elif links.check(previous, game, unreadable_between):
-                compared = previous_compared = True
-            if not previous_compared:
-                tally.uncompared_lines.append(previous.line)
-        previous, previous_compared, unreadable_between = game, compared, 0
-        if first is None:
-            first = game
-        if game.number is not None and (top is None or game.number > (top.number or 0)):
-            top = game
-    if previous is not None and not previous_compared:
-        tally.uncompared_lines.append(previous.line)
-    links.finish()
-    return first, previous, top
-
-
-def _numbered_order(first: Game, last: Game) -> int:
-    if first.number is None or last.number is None or first.number == last.number:
+def _order(links: Links, first: Game | None, last: Game | None) -> int:
+    """The file's order: from the links without numbers, else from the first and last numbers."""
+    if links.directions:
+        return links.directions
+    if first is None or last is None or first.number is None or last.number is None:
+        return 0
+    if first.number == last.number:
         return 0
     return NEWEST_FIRST if first.number > last.number else OLDEST_FIRST
 
@@ -199,7 +189,7 @@ def _check_options(tip: str | None, max_gap: int, max_steps: int) -> bytes | Non
 
 
 def _finish(
-    games: Iterable[Game | None],
+    items: Iterable[Game | Run | None],
     tally: Tally,
     results: ResultCounts,
     scheme: CrashScheme,
@@ -208,17 +198,22 @@ def _finish(
     max_steps: int,
 ) -> BatchReport:
     links = Links(tally, max_gap)
-    first, last, top = _link_all(games, links, tally)
-    if not links.numbered_order and first is not None and last is not None:
-        links.numbered_order = _numbered_order(first, last)
+    linker = ChainLinker(links)
+    linker.feed(items)
+    linker.close()
     tally.count("result", results.checked, results.ok)
-    order = links.order or links.numbered_order
-    newest = top if top is not None else (last if order == OLDEST_FIRST else first)
+    order = _order(links, linker.first, linker.previous)
+    newest = (
+        linker.top if linker.top is not None else (linker.previous if order == OLDEST_FIRST else linker.first)
+    )
     tip_check = None
     if tip_hex is not None and newest is not None:
         tip_check = _check_tip(newest, tip_hex, scheme, links, max_steps, tally)
     summary, failures = tally.summary(
-        scheme.game, links=(links.checked, links.ok, links.skipped), order=links.order_name(), tip=tip_check
+        scheme.game,
+        links=(links.checked, links.ok, links.skipped),
+        order=ORDER_NAMES.get(order),
+        tip=tip_check,
     )
     return BatchReport(summary, failures)
 
@@ -237,8 +232,8 @@ def verify_crash_games(
     tip_hex = _check_options(tip, max_gap, max_steps)
     tally = Tally(max_failures)
     results = ResultCounts()
-    games = check_results(items, scheme, tally, results, progress)
-    return _finish(games, tally, results, scheme, tip_hex, max_gap, max_steps)
+    checked = check_rows(items, scheme, tally, results, progress)
+    return _finish(checked, tally, results, scheme, tip_hex, max_gap, max_steps)
 
 
 def verify_checked(
@@ -255,7 +250,7 @@ def verify_checked(
     tally = Tally(max_failures)
     results = ResultCounts()
 
-    def games() -> Iterator[Game | None]:
+    def items() -> Iterator[Game | Run | None]:
         for part in parts:
             tally.rows += part.rows
             results.checked += part.results.checked
@@ -263,9 +258,9 @@ def verify_checked(
             tally.failures_total += part.failures_total
             tally.failed_lines |= part.failed_lines
             tally.failures.extend(part.failures[: max(0, max_failures - len(tally.failures))])
-            yield from unpack(part.games)
+            yield from part.items
 
-    return _finish(games(), tally, results, scheme, tip_hex, max_gap, max_steps)
+    return _finish(items(), tally, results, scheme, tip_hex, max_gap, max_steps)
 
 
 def _check_tip(

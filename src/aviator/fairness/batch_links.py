@@ -1,20 +1,31 @@
-"""Chain links between the games of a file, one pair at a time, and the order the file is in.
+"""Chain links between the games of a file, in file order, and the order the file is in.
 
 The link between two games read one after the other holds when hashing the newer game's hash
-(SHA-256 of its hex string) gives the older one's: with game numbers, exactly as many hashings as
-the numbers are apart; without, the file's order (newest or oldest first) comes from the first link
-that holds, and k unreadable lines between the two games allow up to k + 1 hashings.
+(SHA-256 of its hex string) gives the older one's. With game numbers the newer is the larger number
+and a gap of N numbers takes exactly N hashings; without numbers either may be the newer (the file's
+order is reported: newest first, oldest first, or mixed), and k unreadable lines between the two
+allow up to k + 1 hashings.
+
+Games that link one to the next arrive as a :class:`Run` (its first, last and highest-numbered game
+and how many links held inside it): only the ends of runs, and games that belong to none, need the
+pair-by-pair logic of :class:`Links`. Counting a run's links at once gives the report that taking
+its pairs one by one would.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from aviator.fairness.batch_records import Tally
 from aviator.fairness.fasthash import walk_chain
 
-NEWEST_FIRST, OLDEST_FIRST = 1, -1
-ORDER_NAMES = {NEWEST_FIRST: "newest first", OLDEST_FIRST: "oldest first"}
+NEWEST_FIRST, OLDEST_FIRST = 1, 2
+ORDER_NAMES = {
+    NEWEST_FIRST: "newest first",
+    OLDEST_FIRST: "oldest first",
+    NEWEST_FIRST | OLDEST_FIRST: "mixed",
+}
 
 
 class Game(NamedTuple):
@@ -30,6 +41,21 @@ class Game(NamedTuple):
     number: int | None
     hashed: bytes
     has_result: bool
+
+
+class Run(NamedTuple):
+    """Games read one after the other, each linked to the next (``links`` >= 1 of them).
+
+    ``directions``: NEWEST_FIRST and/or OLDEST_FIRST, as the links inside went (0 when numbered);
+    ``first_direction`` the first of them; ``top`` the highest-numbered game (None without numbers).
+    """
+
+    first: Game
+    last: Game
+    top: Game | None
+    links: int
+    directions: int
+    first_direction: int
 
 
 def reaches(newer: Game, older: Game, hashings: int, *, exactly: bool = False) -> bool:
@@ -50,7 +76,7 @@ class Broken(NamedTuple):
 
 
 class Links:
-    """Chain links between consecutive usable games, and the order they show.
+    """Links between games, pair by pair, and the directions they went.
 
     A game whose hash is not in the chain breaks the links on both sides of it; when the games on
     either side chain to each other around it, that game alone is reported.
@@ -62,9 +88,13 @@ class Links:
         self.checked = 0
         self.ok = 0
         self.skipped = 0
-        self.order = 0  # NEWEST_FIRST, OLDEST_FIRST, or 0 while unknown
-        self.numbered_order = 0
+        self.first_direction = 0  # of the first unnumbered link that held
+        self.directions = 0
         self.broken: Broken | None = None
+
+    def saw(self, direction: int) -> None:
+        self.first_direction = self.first_direction or direction
+        self.directions |= direction
 
     def check(self, first: Game, second: Game, unreadable_between: int) -> bool:
         """Check the link between ``first`` and ``second`` (read in that order); False if skipped."""
@@ -108,25 +138,22 @@ class Links:
     def _holds(self, first: Game, second: Game, hashings: int) -> bool:
         if first.number is not None and second.number is not None:
             newer, older = (first, second) if first.number > second.number else (second, first)
-            self.numbered_order = self.numbered_order or (NEWEST_FIRST if newer is first else OLDEST_FIRST)
             return reaches(newer, older, hashings, exactly=True)
-        if self.order != OLDEST_FIRST and reaches(first, second, hashings):
-            self.order = NEWEST_FIRST
+        if reaches(first, second, hashings):
+            self.saw(NEWEST_FIRST)
             return True
-        if self.order != NEWEST_FIRST and reaches(second, first, hashings):
-            self.order = OLDEST_FIRST
+        if reaches(second, first, hashings):
+            self.saw(OLDEST_FIRST)
             return True
         return False
-
-    def _newer_older(self, first: Game, second: Game) -> tuple[Game, Game]:
-        if first.number is not None and second.number is not None:
-            return (first, second) if first.number > second.number else (second, first)
-        return (second, first) if (self.order or self.numbered_order) == OLDEST_FIRST else (first, second)
 
     def _failure(
         self, first: Game, second: Game, hashings: int
     ) -> tuple[int, str, str, str | None, str | None]:
-        newer, older = self._newer_older(first, second)
+        if first.number is not None and second.number is not None:
+            newer, older = (first, second) if first.number > second.number else (second, first)
+        else:
+            newer, older = (second, first) if self.first_direction == OLDEST_FIRST else (first, second)
         if hashings == 1:
             expected = newer.hashed.hex()
             message = (
@@ -141,7 +168,73 @@ class Links:
         )
         return (second.line, "link", message, None, older.hex.decode())
 
-    def order_name(self) -> str | None:
-        if self.order:
-            return ORDER_NAMES[self.order]
-        return ORDER_NAMES.get(self.numbered_order)
+
+class ChainLinker:
+    """Takes games, runs and unreadable rows (None) in file order and checks every link."""
+
+    def __init__(self, links: Links) -> None:
+        self.links = links
+        self.previous: Game | None = None
+        self.previous_compared = True
+        self.unreadable_between = 0
+        self.first: Game | None = None
+        self.top: Game | None = None
+
+    def feed(self, items: Iterable[Game | Run | None]) -> None:
+        for item in items:
+            if item is None:
+                self.unreadable_between += 1
+            elif isinstance(item, Run):
+                self._pair(item.first)
+                self._run(item)
+            else:
+                self._pair(item)
+
+    def close(self) -> None:
+        if self.previous is not None and not self.previous_compared:
+            self.links.tally.uncompared_lines.append(self.previous.line)
+        self.links.finish()
+
+    def _higher(self, game: Game | None) -> None:
+        if game is not None and game.number is not None:
+            if self.top is None or game.number > (self.top.number or 0):
+                self.top = game
+
+    def _pair(self, game: Game) -> None:
+        links, previous = self.links, self.previous
+        compared = game.has_result
+        if previous is not None:
+            # The usual link (the next game number, or the next game without numbers) is checked
+            # here; anything else, and a link that does not hold, goes to links.check.
+            held = False
+            if not self.unreadable_between and links.broken is None:
+                number, previous_number = game.number, previous.number
+                if number is not None and previous_number is not None:
+                    if previous_number - number == 1:
+                        held = previous.hashed == game.raw
+                    elif number - previous_number == 1:
+                        held = game.hashed == previous.raw
+            if held:
+                links.checked += 1
+                links.ok += 1
+                compared = self.previous_compared = True
+            elif links.check(previous, game, self.unreadable_between):
+                compared = self.previous_compared = True
+            if not self.previous_compared:
+                links.tally.uncompared_lines.append(previous.line)
+        self.previous, self.previous_compared, self.unreadable_between = game, compared, 0
+        if self.first is None:
+            self.first = game
+        self._higher(game)
+
+    def _run(self, run: Run) -> None:
+        """The run's first game has just been paired; its links inside all held."""
+        links = self.links
+        if run.first_direction:
+            links.saw(run.first_direction)
+            links.saw(run.directions)
+        links.checked += run.links
+        links.ok += run.links
+        links.finish()
+        self.previous, self.previous_compared = run.last, True
+        self._higher(run.top)
