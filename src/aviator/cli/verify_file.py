@@ -50,11 +50,13 @@ def _progress_bar(size: int) -> Iterator[Callable[[int, int], None] | None]:
         yield None
         return
     columns = ("verifying", BarColumn(), DownloadColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    # Drawn when the verifier reports, not from a thread of its own: worker processes can then fork.
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as progress:
         task = progress.add_task("verifying", total=size)
 
         def update(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
+            progress.refresh()
 
         yield update
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -78,12 +79,21 @@ def default_jobs(size: int) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_JOBS))
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """fork when this process runs one thread (workers start at once, nothing to import again);
+    else a fork server, because a fork copies other threads' locks in whatever state they are."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
 def _checked_parts(
     parts: list[_Part], jobs: int, progress: Callable[[int], None] | None
 ) -> Iterator[CheckedPart]:
     """The parts' checks in file order, at most 2 x jobs parts in flight (memory stays bounded)."""
-    # spawn: a fork would copy this process's threads' locks (a progress bar draws from a thread).
-    context = multiprocessing.get_context("spawn")
+    context = _context()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         waiting: deque[tuple[_Part, Future[CheckedPart]]] = deque()
         queued = iter(parts)
