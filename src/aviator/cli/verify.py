@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from aviator.cli.verify_file import verify_file
 from aviator.fairness.aviator_spribe import check_seeds, verify_aviator
 from aviator.fairness.bustabit import BUSTABIT_V2_SALT, verify_bustabit
 from aviator.fairness.chain import DEFAULT_MAX_STEPS, verify_chain
@@ -26,6 +28,8 @@ verify_app = typer.Typer(
     "Stake limbo results, hash chains.",
     no_args_is_help=True,
 )
+
+verify_app.command("file")(verify_file)
 
 T = TypeVar("T")
 
@@ -64,19 +68,49 @@ def _verdict(ok: bool | None) -> str:
 
 @verify_app.command("aviator")
 def aviator_command(
-    server_seed: Annotated[str, typer.Option("--server-seed", help="The revealed server seed.")],
+    server_seed: Annotated[
+        str | None, typer.Option("--server-seed", help="The revealed server seed.")
+    ] = None,
     client_seed: Annotated[
-        list[str], typer.Option("--client-seed", help="A client seed; give it three times, in order.")
-    ],
+        list[str] | None, typer.Option("--client-seed", help="A client seed; give it three times, in order.")
+    ] = None,
     server_hash: Annotated[
         str | None, typer.Option("--server-hash", help="The SHA-256 commitment shown before the round.")
+    ] = None,
+    result: Annotated[
+        float | None,
+        typer.Option(
+            "--result", min=1.0, help="The multiplier you saw: tested against public candidate mappings."
+        ),
+    ] = None,
+    rounds: Annotated[
+        Path | None,
+        typer.Option(
+            "--rounds",
+            exists=True,
+            dir_okay=False,
+            help="A file of recorded rounds (seeds, results) to test the candidate mappings on, instead "
+            "of one round's seeds.",
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Recompute a Spribe Aviator round's hashes (Spribe does not publish the multiplier step)."""
+    if rounds is not None:
+        if server_seed is not None or client_seed or server_hash is not None or result is not None:
+            raise typer.BadParameter(
+                "give either --rounds FILE or one round's seeds (and --result), not both",
+                param_hint="'--rounds'",
+            )
+        from aviator.cli.verify_file import verify_aviator_rounds
+
+        verify_aviator_rounds(rounds, as_json)
+        return
     if not server_seed:
-        raise typer.BadParameter("the server seed is empty", param_hint="'--server-seed'")
-    seeds = _checked("--client-seed", lambda: check_seeds(server_seed, client_seed))
+        raise typer.BadParameter(
+            "the server seed is empty (or give --rounds FILE)", param_hint="'--server-seed'"
+        )
+    seeds = _checked("--client-seed", lambda: check_seeds(server_seed, client_seed or []))
     given = None if server_hash is None else _hex_option(server_hash, "--server-hash")
     check = verify_aviator(server_seed, seeds, given)
     rows = [("server seed", check.server_seed)]
@@ -88,11 +122,23 @@ def aviator_command(
         ("combined SHA-512", check.combined_hash),
         ("hex (first 13)", check.hex13),
         ("decimal", str(check.decimal)),
-        ("result", "not computed"),
+        ("result", "not computed" if result is None else f"{result:.2f}x seen; not verifiable (see below)"),
     ]
-    _emit(check.to_json(), as_json, "Spribe Aviator round", rows)
+    payload = check.to_json()
+    if result is not None:
+        from aviator.fairness.candidates import match_candidates, status_for
+
+        matches = match_candidates(check.combined_hash, result)
+        payload["result_seen"] = result
+        payload["candidates"] = [{**m.to_json(), "status": status_for(1, int(m.matches))} for m in matches]
+    _emit(payload, as_json, "Spribe Aviator round", rows)
     if not as_json:
         typer.echo(check.note)
+        if result is not None:
+            from aviator.cli.verify_render import CANDIDATES_WORDS, matches_table
+
+            Console().print(matches_table(matches, result))
+            typer.echo(CANDIDATES_WORDS)
     if check.server_hash_ok is False:
         raise typer.Exit(1)
 

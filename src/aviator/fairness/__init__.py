@@ -5,7 +5,12 @@
 - ``bustabit``, ``stake``: published result-from-hash formulas (bustabit v2, Stake crash and limbo);
 - ``chain``: steps from a game hash to a published terminating hash;
 - ``simulator``: this project's generator (Aviator's hashes + a bustabit-style mapping at RTP c);
-- ``last8``: a third-party UI's alternative scheme, kept only for checking such claims.
+- ``last8``: a third-party UI's alternative scheme, kept only for checking such claims;
+- ``batch``, ``batch_links``, ``batch_seeds``, ``batch_records``: whole files of games verified row by
+  row (results, chain links, the tip; seeds and commitments), with ``fasthash`` and ``crash_schemes``
+  for the speed it takes;
+- ``candidates``: public candidate mappings for Aviator, each reported as matching or not (never as
+  Spribe's formula).
 """
 
 from __future__ import annotations

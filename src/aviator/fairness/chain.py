@@ -7,8 +7,7 @@ the game's number.
 
 from __future__ import annotations
 
-import hashlib
-
+from aviator.fairness.fasthash import walk_chain
 from aviator.fairness.hashing import parse_hex, sha256_hex
 from aviator.fairness.records import ChainCheck
 
@@ -30,15 +29,9 @@ def steps_to_tip(game_hash: str, tip: str, max_steps: int = DEFAULT_MAX_STEPS) -
     """How many hashings lead from ``game_hash`` to ``tip`` (at most ``max_steps``), else None."""
     if max_steps < 0:
         raise ValueError(f"max_steps must be >= 0, got {max_steps}")
-    current = parse_hex(game_hash, name="game hash", length=64).encode("ascii")
+    start = parse_hex(game_hash, name="game hash", length=64).encode("ascii")
     target = parse_hex(tip, name="tip", length=64).encode("ascii")
-    sha256 = hashlib.sha256
-    for step in range(max_steps + 1):
-        if current == target:
-            return step
-        if step < max_steps:
-            current = sha256(current).hexdigest().encode("ascii")
-    return None
+    return walk_chain(start, target, max_steps)
 
 
 def verify_chain(game_hash: str, tip: str, max_steps: int = DEFAULT_MAX_STEPS) -> ChainCheck:
