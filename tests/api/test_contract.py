@@ -94,7 +94,7 @@ def test_no_module_builds_an_event_by_hand() -> None:
 
 
 def test_websocket_errors_carry_a_code_and_keep_the_connection(client: TestClient) -> None:
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws") as ws:
         assert ws.receive_json()["type"] == "hello"
         for message, code in (
             ("not json", "malformed"),

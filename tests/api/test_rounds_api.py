@@ -93,7 +93,7 @@ def test_settings_out_of_range_are_refused_with_the_range(client: TestClient) ->
 
 def test_token_guards_state_changes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = load_settings(database_url=f"sqlite:///{tmp_path / 't.db'}", source="none", api_token="s3cret")
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
         assert client.post("/api/rounds", json={"multiplier": 2}).status_code == 401
         assert client.post("/api/reset").status_code == 401
         headers = {"Authorization": "Bearer s3cret"}

@@ -135,7 +135,7 @@ def test_an_export_reads_back_as_the_same_rounds(client: TestClient, tmp_path: P
 
 def test_a_large_stream_exports_every_round_with_counts_that_match(tmp_path: Path) -> None:
     settings = load_settings(database_url=f"sqlite:///{tmp_path / 'big.db'}", source="none")
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
         store: Store = client.app.state.server.store  # type: ignore[attr-defined]
         record = store.stream("http")
         assert record is not None

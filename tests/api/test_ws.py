@@ -17,7 +17,7 @@ def _next_of(ws: WebSocketTestSession, kind: str, limit: int = 50) -> dict[str, 
 
 
 def test_hello_then_round_and_prediction_events(client: TestClient) -> None:
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws") as ws:
         hello = _next_of(ws, "hello")
         assert hello["data"]["settings"]["target"] == 2.0
         assert hello["data"]["prediction"]["forecast"]["model"] == "house"
@@ -30,7 +30,7 @@ def test_hello_then_round_and_prediction_events(client: TestClient) -> None:
 
 
 def test_predict_message_gets_the_current_forecast(client: TestClient) -> None:
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws") as ws:
         _next_of(ws, "hello")
         ws.send_text(json.dumps({"type": "predict"}))
         event = _next_of(ws, "prediction")
@@ -38,7 +38,7 @@ def test_predict_message_gets_the_current_forecast(client: TestClient) -> None:
 
 
 def test_malformed_messages_get_an_error_and_the_connection_stays_open(client: TestClient) -> None:
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws") as ws:
         _next_of(ws, "hello")
         for bad in ("not json", "[1, 2]", json.dumps({"type": "fly-me-to-the-moon"})):
             ws.send_text(bad)
@@ -50,7 +50,7 @@ def test_malformed_messages_get_an_error_and_the_connection_stays_open(client: T
 
 
 def test_settings_over_websocket_are_validated_and_broadcast(client: TestClient) -> None:
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws") as ws:
         _next_of(ws, "hello")
         ws.send_text(json.dumps({"type": "settings", "data": {"target": 9999}}))
         assert "target" in str(_next_of(ws, "error")["data"]["message"])
@@ -60,7 +60,10 @@ def test_settings_over_websocket_are_validated_and_broadcast(client: TestClient)
 
 def test_a_slow_client_does_not_stall_the_others(client: TestClient) -> None:
     hub = client.app.state.hub  # type: ignore[attr-defined]
-    with client.websocket_connect("/ws") as slow, client.websocket_connect("/ws") as fast:
+    with (
+        client.websocket_connect("ws://127.0.0.1/ws") as slow,
+        client.websocket_connect("ws://127.0.0.1/ws") as fast,
+    ):
         _next_of(slow, "hello")
         _next_of(fast, "hello")
         size = client.app.state.server.settings.ws_queue_size  # type: ignore[attr-defined]

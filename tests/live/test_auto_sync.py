@@ -37,7 +37,10 @@ def test_rows_appended_to_a_watched_file_reach_websocket_clients(
     settings = load_settings(database_url=f"sqlite:///{tmp_path / 'w.db'}", source="none", watch_dir=watched)
     data = watched / "aviator_payouts_20251210_193000.csv"
     data.write_text("Timestamp;Multiplier\n2025-12-10 19:30:01;1,234.56x\n")
-    with TestClient(create_app(settings)) as client, client.websocket_connect("/ws") as ws:
+    with (
+        TestClient(create_app(settings), base_url="http://127.0.0.1") as client,
+        client.websocket_connect("ws://127.0.0.1/ws") as ws,
+    ):
         first = _next_round(ws)
         assert first["multiplier"] == 1234.56 and first["source"] == "csv"
         with data.open("a") as handle:

@@ -91,7 +91,7 @@ def test_status_and_metrics_endpoints(tmp_path: Path) -> None:
     settings = load_settings(
         database_url=f"sqlite:///{tmp_path / 'app.db'}", source="none", metrics_interval=0.1
     )
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
         wait_until(lambda: client.get("/api/status").json()["system"] is not None, what="a first sample")
         status = client.get("/api/status").json()
         assert status["leader"] is True and status["lease"]["kind"] == "file"  # one leader per SQLite file

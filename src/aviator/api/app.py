@@ -15,10 +15,13 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
 from aviator import __version__
 from aviator.api import ws
 from aviator.api.errors import ErrorBody, error_response, install_error_handlers
+from aviator.api.guard import TrustBoundary, default_hosts
 from aviator.api.routes import (
     audit,
     compat,
@@ -141,4 +144,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return FileResponse(WEB_DIR / "index.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    # Outermost first: the trust boundary, then the body limit (enforced while reading), then gzip.
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body_bytes)
+    app.add_middleware(
+        TrustBoundary,
+        allowed_hosts=default_hosts(settings.host, settings.allowed_hosts),
+        allowed_origins=settings.allowed_origins,
+        api_token=settings.api_token,
+        rate_limit=settings.rate_limit,
+    )
     return app

@@ -13,12 +13,14 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from aviator.api.deps import token_ok
+from aviator.api.guard import Bucket
 from aviator.api.server import Server
 from aviator.core.curve import GRID
 from aviator.core.errors import DomainError, InvalidInput, Unauthorized
@@ -41,13 +43,35 @@ class Viewer:
     target: float | None = None
 
 
+#: A connection dropping more than this many messages in a row over its rate is closed (1008).
+FLOOD_LIMIT = 500
+
+
 class Client:
-    def __init__(self, websocket: WebSocket, queue_size: int, may_change: bool) -> None:
+    def __init__(self, websocket: WebSocket, queue_size: int, may_change: bool, rate: float) -> None:
         self.websocket = websocket
         self.queue: asyncio.Queue[str] = asyncio.Queue(queue_size)
         self.may_change = may_change
         self.viewer = Viewer()
         self.dropped = 0
+        self.bucket = Bucket(rate, 2 * rate)
+        self.refused = 0
+        self._told_at = 0.0
+
+    def over_rate(self) -> bool:
+        """Whether this message is over the connection's rate (then it is dropped, and said so once
+        a second)."""
+        wait = self.bucket.take()
+        if wait <= 0:
+            self.refused = 0
+            return False
+        self.refused += 1
+        now = time.monotonic()
+        if now - self._told_at >= 1.0:
+            self._told_at = now
+            message = f"too many messages: at most {self.bucket.rate:g} a second; this one was dropped"
+            self.offer(_error(message, "rate_limited"))
+        return True
 
     def offer(self, message: str) -> None:
         if self.queue.full():
@@ -183,7 +207,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
     await websocket.accept()
     may_change = token_ok(server.settings.api_token, websocket.query_params.get("token"))
-    client = Client(websocket, server.settings.ws_queue_size, may_change)
+    client = Client(websocket, server.settings.ws_queue_size, may_change, server.settings.ws_rate_limit)
     client.offer(await hub.hello(server, None))
     hub.clients.add(client)
     sender = asyncio.create_task(_send_loop(client))
@@ -192,6 +216,11 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
             frame = await websocket.receive()
             if frame["type"] == "websocket.disconnect":
                 break
+            if client.over_rate():
+                if client.refused > FLOOD_LIMIT:
+                    await websocket.close(code=1008, reason="too many messages")
+                    break
+                continue
             text = frame.get("text")
             if text is None:
                 client.offer(_error("binary frames are not understood: send JSON text", "binary_frame"))

@@ -28,3 +28,36 @@ def setup_logging(level: str) -> None:
 
     handler = RichHandler(show_path=False, rich_tracebacks=False)
     logging.basicConfig(level=level, format="%(message)s", datefmt="[%X]", handlers=[handler], force=True)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding to ``host`` keeps the server to this machine."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_open_bind(host: str, token: str | None, insecure: bool) -> None:
+    """Binding beyond this machine without an API token lets anyone on the network change the
+    session: refuse (exit 2) unless ``--insecure`` says the network is the user's alone."""
+    if is_loopback(host) or token:
+        return
+    if insecure:
+        typer.echo(
+            f"warning: serving on {host} without AVIATOR_API_TOKEN (--insecure): anyone who can reach "
+            "this address can add rounds, change settings and reset the session",
+            err=True,
+        )
+        return
+    typer.echo(
+        f"error: binding to {host} reaches beyond this machine, and without AVIATOR_API_TOKEN anyone on "
+        "the network could add rounds, change settings or reset the session. Set AVIATOR_API_TOKEN, "
+        "bind to 127.0.0.1, or pass --insecure if this network is yours alone.",
+        err=True,
+    )
+    raise typer.Exit(2)

@@ -26,6 +26,9 @@ def run(
         str | None, typer.Option(help="What the collector reads: simulator or browser (see docs/collect.md).")
     ] = None,
     collect_url: Annotated[str | None, typer.Option(help="Browser collector: the game page's URL.")] = None,
+    insecure: Annotated[
+        bool, typer.Option("--insecure", help="Allow binding beyond loopback without an API token.")
+    ] = False,
 ) -> None:
     """Start the server with the built-in provably-fair simulator feeding it.
 
@@ -50,16 +53,17 @@ def run(
         overrides["sim_interval"] = overrides["collect_interval"] = 0.3
     if no_simulator or watch is not None or collect is not None:
         overrides["source"] = "none"
-    _serve(overrides)
+    _serve(overrides, insecure)
 
 
-def _serve(overrides: dict[str, object]) -> None:
+def _serve(overrides: dict[str, object], insecure: bool) -> None:
     import uvicorn
 
     from aviator.api.app import create_app
-    from aviator.cli.common import setup_logging
+    from aviator.cli.common import refuse_open_bind, setup_logging
 
     settings = settings_or_exit(**overrides)
+    refuse_open_bind(settings.host, settings.api_token, insecure)
     setup_logging(settings.log_level)
     typer.echo(f"Aviator Predictor on http://{settings.host}:{settings.port}  (Ctrl-C stops it)")
     uvicorn.run(
@@ -68,4 +72,5 @@ def _serve(overrides: dict[str, object]) -> None:
         port=settings.port,
         log_level="warning",
         ws_per_message_deflate=False,  # events are small; compressing each per client costs CPU
+        timeout_graceful_shutdown=3,  # open WebSockets must not hold a stop beyond a few seconds
     )

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aviator.cli.common import settings_or_exit
+from aviator.cli.common import refuse_open_bind, settings_or_exit
 
 APP_FACTORY = "aviator.api.app:create_app"
 
@@ -51,6 +51,9 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Server processes (more than one needs PostgreSQL).")
     ] = 1,
+    insecure: Annotated[
+        bool, typer.Option("--insecure", help="Allow binding beyond loopback without an API token.")
+    ] = False,
 ) -> None:
     """Serve the API, the WebSocket and the dashboard; no simulator unless AVIATOR_SOURCE names it."""
     import uvicorn
@@ -73,6 +76,8 @@ def serve(
     _prepare_multiproc_dir()
     bind_host = host or settings.host
     bind_port = port or settings.port
+    refuse_open_bind(bind_host, settings.api_token, insecure)
+    os.environ["AVIATOR_HOST"] = bind_host  # the workers serve the hosts of the address they bind
     source = os.environ.get("AVIATOR_SOURCE", settings.source)
     typer.echo(
         f"Aviator Predictor on http://{bind_host}:{bind_port}: {workers} worker(s), source {source}, "
@@ -92,4 +97,5 @@ def serve(
         # Every event goes to every client: compressing it once per client (permessage-deflate) was
         # ~45% of the fan-out's CPU in benchmarks/bench_ws_load.py, for events of 0.5-3 KB.
         ws_per_message_deflate=False,
+        timeout_graceful_shutdown=3,
     )

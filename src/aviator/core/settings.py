@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from aviator.core.baseline import BASELINE
 
@@ -27,7 +27,30 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the store (SQLite by default; postgresql://... for several hosts).",
     )
     redis_url: str | None = Field(None, description="redis://... puts the event bus on Redis pub/sub.")
-    api_token: str | None = Field(None, description="When set, requests that change state must carry it.")
+    api_token: str | None = Field(
+        None, description="When set, requests that change state (and whole exports) must carry it."
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="More Host names the server answers to, besides loopback and the bind address "
+        "(comma-separated; '*' for any).",
+    )
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="More origins whose pages may change state (comma-separated, e.g. https://me.example).",
+    )
+    max_body_bytes: int = Field(
+        8_000_000, ge=1_000, le=1_000_000_000, description="Largest request body taken, in bytes."
+    )
+    rate_limit: float = Field(
+        50.0,
+        ge=0,
+        le=100_000,
+        description="API requests a second per client address (bursts of twice; 0: no limit).",
+    )
+    ws_rate_limit: float = Field(
+        20.0, gt=0, le=100_000, description="WebSocket messages a second per connection (bursts of twice)."
+    )
     source: SourceName = Field("simulator", description="Built-in round source: the simulator, or none.")
     sim_interval: float = Field(
         4.0, gt=0, le=3600, description="Seconds between simulated rounds (--fast uses 0.3)."
@@ -84,6 +107,13 @@ class Settings(BaseSettings):
     ws_queue_size: int = Field(256, ge=8, le=100_000, description="Events buffered per WebSocket client.")
     metrics_interval: float = Field(5.0, gt=0, description="Seconds between system-metric samples.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Logging level.")
+
+    @field_validator("allowed_hosts", "allowed_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return (
+            [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+        )
 
 
 class SettingsError(ValueError):

@@ -33,6 +33,7 @@ _EXPORT_CONTENT = {
     "/export",
     summary="A stream's export: every round, scored prediction and the live summary, streamed",
     response_class=StreamingResponse,
+    dependencies=[TokenDep],  # a whole stream's data: the token when one is set
     responses={
         200: {"content": _EXPORT_CONTENT, "description": "The export (a download)."},
         **errors(401, 404, 422),
