@@ -217,3 +217,27 @@ def test_the_engine_says_when_the_store_fails_and_recovers(
 
     asyncio.run(scenario())
     assert "retrying in" in caplog.text and "answers again" in caplog.text
+
+
+def test_many_rounds_at_once_leave_the_loop_free_for_others(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.add_rounds(rounds([1.5, 2.5, 1.0, 7.0] * 100))  # 400 rounds, processed live
+
+    async def scenario() -> None:
+        engine = _engine(store, ["house", "empirical", "heuristic", "online"])
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0)
+                ticks += 1
+
+        await engine.start()  # 400 rounds waiting: fewer than the backlog limit, so they are played live
+        task = asyncio.create_task(ticker())
+        await engine.process_new_rounds()
+        task.cancel()
+        assert engine.stream("t").rounds_seen == 400
+        assert ticks > 5, "the loop never let another task run while it worked"
+
+    asyncio.run(scenario())

@@ -100,6 +100,11 @@ class Health(BaseModel):
     rounds: int
 
 
+class Ready(BaseModel):
+    ready: bool
+    store: str
+
+
 class ResetResponse(BaseModel):
     success: bool
     message: str

@@ -326,7 +326,7 @@ class Server:
             selected_model=self.runtime.model,
             settings=self.runtime,
             store=self.store.dialect,
-            store_error=self.engine.store_error,
+            store_error=self.engine.store_error or self.ingestor.store_error,
             bus=self.bus.status(),
             ingest=self.ingestor.status(),
             simulator=self.simulator.status() if self.simulator and self.is_leader else None,

@@ -73,6 +73,10 @@ class Unavailable(DomainError):
     kind = ErrorKind.UNAVAILABLE
 
 
+class StoreUnavailable(Unavailable):
+    """The store cannot make a write durable right now (gone, full, locked, away)."""
+
+
 class UnknownModelError(NotFound):
     """A model name that is not registered; the message lists the known ones."""
 

@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 LIVE_BACKLOG_LIMIT = 500
 _BATCH = 500
 _SAVE_EVERY = 2.0
+#: The loop gives other tasks a turn at least this often while it works through many rounds.
+_SLICE_SECONDS = 0.01
 
 Publisher = Callable[[str], Awaitable[None]]
 Hook = Callable[[list[StreamEngine]], Awaitable[None]]
@@ -163,7 +165,11 @@ class Engine:
                 break
             rows: list[dict[str, Any]] = []
             fresh: dict[str, StreamEngine] = {}
+            slice_started = time.perf_counter()
             for rnd in batch:
+                if time.perf_counter() - slice_started > _SLICE_SECONDS:
+                    await asyncio.sleep(0)  # a big batch must not stall the requests and the clients
+                    slice_started = time.perf_counter()
                 engine = self.streams.get(rnd.stream) or await self._new_stream(rnd.stream)
                 self.last_seq = rnd.seq
                 if rnd.seq <= engine.learned_through:

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from aviator.core.errors import StoreUnavailable
 from aviator.core.rounds import Fairness, Round, StoredRound, key_by_id, key_by_request, new_key, utcnow
 from aviator.core.status import IngestStatus
 from aviator.core.streams import HTTP_STREAM, STREAM_NAME, Game, StreamKind, kind_of_source
@@ -132,6 +133,8 @@ class Ingestor:
         self.stored_total = 0
         self.duplicates_total = 0
         self.rejected_total = 0
+        #: Why the last write failed (None once a write succeeds again).
+        self.store_error: str | None = None
 
     async def submit_raw(self, items: Sequence[Any], idempotency_key: str | None = None) -> IngestReport:
         """Validate and store items as clients send them (see the module docstring)."""
@@ -160,7 +163,18 @@ class Ingestor:
             await self.streams.ensure(name, kind or kind_of_source(name))
         for start in range(0, len(rounds), CHUNK):
             chunk = rounds[start : start + CHUNK]
-            result = await asyncio.to_thread(self.store.add_rounds, chunk)
+            try:
+                result = await asyncio.to_thread(self.store.add_rounds, chunk)
+            except StoreUnavailable as exc:
+                self.store_error = str(exc)
+                if not report.stored:
+                    raise
+                raise StoreUnavailable(
+                    f"{exc.detail}; the {len(report.stored)} round(s) before them were stored (sending the "
+                    "batch again with the same Idempotency-Key stores nothing twice)",
+                    exc.code,
+                ) from exc
+            self.store_error = None
             report.stored.extend(result.stored)
             report.duplicates += result.duplicates
             if result.stored:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
+import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -17,6 +20,38 @@ from pathlib import Path
 from aviator.core.status import CollectorStatus
 
 logger = logging.getLogger(__name__)
+
+
+PID_FILE = ".collector.pid"
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In the collector's process, before it runs: the kernel sends it SIGTERM when its parent (the
+    server) dies, even by kill -9, so no collector lives on without its server (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() == 1:  # the parent is already gone
+            os._exit(1)
+
+
+def stop_stray(pid_file: Path) -> None:
+    """Stop a collector a crashed server left running (named in ``pid_file``), if it is still there."""
+    try:
+        pid = int(pid_file.read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except (OSError, ValueError):
+        return
+    if " collect " not in f" {cmdline} ":
+        return  # the pid was reused by another program
+    logger.warning("a collector left by an earlier server (pid %d) was still running: stopping it", pid)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(50):
+            time.sleep(0.05)
+            os.kill(pid, 0)
+        os.kill(pid, signal.SIGKILL)
 
 
 class CollectorSupervisor:
@@ -30,7 +65,7 @@ class CollectorSupervisor:
         backoff_start: float = 1.0,
         backoff_max: float = 30.0,
         stable_after: float = 60.0,
-        grace: float = 5.0,
+        grace: float = 2.0,
     ) -> None:
         self.out_dir = out_dir
         self.command = [sys.executable, "-m", "aviator", "collect", "--out", str(out_dir), *extra_args]
@@ -39,6 +74,8 @@ class CollectorSupervisor:
         self.stable_after = stable_after
         self.grace = grace
         self.process: asyncio.subprocess.Process | None = None
+        #: The running collector's pid, so a server started after a crash stops a stray one.
+        self.pid_file = out_dir / PID_FILE
         self.restarts = 0
         self.last_exit_code: int | None = None
         self.last_error: str | None = None
@@ -52,13 +89,18 @@ class CollectorSupervisor:
     async def run(self) -> None:
         """Keep the collector running until cancelled; then stop it."""
         delay = self.backoff_start
+        stop_stray(self.pid_file)
         try:
             while True:
                 self.started_at = time.monotonic()
                 self.next_start_at = None
                 self.process = await asyncio.create_subprocess_exec(
-                    *self.command, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+                    *self.command,
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=asyncio.subprocess.PIPE,
+                    preexec_fn=die_with_parent,
                 )
+                self.pid_file.write_text(f"{self.process.pid}\n")
                 logger.info("collector started (pid %d): %s", self.process.pid, " ".join(self.command[2:]))
                 _, stderr = await self.process.communicate()
                 code = self.process.returncode

@@ -17,11 +17,14 @@ import numpy as np
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from aviator.core.curve import FloatArray
+from aviator.core.errors import StoreUnavailable
 from aviator.core.rounds import Round, StoredRound, utcnow
 from aviator.core.streams import Game, StreamKind, StreamSpec
 from aviator.store import tables as t
+from aviator.store.durability import FileGuard, durable_write
 from aviator.store.records import RoundRow, aware, row_of, stored_round, utc_text
 from aviator.store.sessions import ROUNDS_LOCK, SessionData
+from aviator.store.state_keys import StateKey
 
 _KEY_CHUNK = 500
 _COLUMNS = RoundRow._fields
@@ -57,6 +60,7 @@ class Store(SessionData):
         super().__init__(engine)
         self._names: dict[int, str] = {}
         self._write_lock = threading.Lock()
+        self.file_guard = FileGuard(engine)
 
     # -- streams --------------------------------------------------------------------------------
     def ensure_stream(self, spec: StreamSpec) -> StreamRecord:
@@ -139,7 +143,8 @@ class Store(SessionData):
         unique = list(first_of.values())
         if not unique:
             return [], 0
-        with self._write_lock:
+        with self._write_lock, durable_write(f"{len(unique)} round(s) of stream {stream.name!r}"):
+            self.file_guard.check()
             if self.dialect == "sqlite":
                 return self._add_sqlite(stream, unique, want_stored)
             with self.engine.begin() as conn:
@@ -299,6 +304,17 @@ class Store(SessionData):
             query = query.where(t.rounds.c.seq <= up_to_seq)
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
+
+    def probe(self) -> None:
+        """A real write and read of the store (readiness); StoreUnavailable says why it failed."""
+        with durable_write("the readiness probe"):
+            self.file_guard.check()
+            stamp = utcnow().isoformat()
+            self.set_state(StateKey.READY_PROBE, stamp)
+            if self.get_state(StateKey.READY_PROBE) != stamp:
+                raise StoreUnavailable(
+                    "the store did not give back what was just written", "store_unavailable"
+                )
 
     def latest_stream(self) -> str | None:
         """The stream of the newest round of all."""

@@ -14,6 +14,8 @@ class StateKey(StrEnum):
     RUNTIME_SETTINGS = "runtime_settings"
     #: The engine's place in the store's queue (the last seq it processed).
     ENGINE = "engine"
+    #: Written and read back by the readiness probe (``GET /api/ready``).
+    READY_PROBE = "ready_probe"
     #: Per stream: the live scores and audit of the engine (``StateKey.ENGINE_STREAM.of(id)``).
     ENGINE_STREAM = "engine:stream:"
 

@@ -74,7 +74,7 @@ async def list_rounds(
             "model": IngestResponse,
             "description": "Some items were refused (each with its reason); the others were stored.",
         },
-        **errors(400, 401, 413),
+        **errors(400, 401, 413, 503),
     },
 )
 async def add_rounds(

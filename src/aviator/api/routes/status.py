@@ -9,14 +9,24 @@ from fastapi import APIRouter
 from aviator.api.deps import ServerDep, StreamQuery
 from aviator.api.errors import errors
 from aviator.api.routes.predict import design_prediction
-from aviator.api.schemas import Health, StatusResponse
+from aviator.api.schemas import Health, Ready, StatusResponse
 
 router = APIRouter(prefix="/api", tags=["status"])
 
 
-@router.get("/health", summary="Liveness: the process answers")
+@router.get("/health", summary="Liveness: the process answers (see /api/ready for the store)")
 async def health(server: ServerDep) -> Health:
     return Health(ok=True, rounds=server.engine.rounds_seen)
+
+
+@router.get(
+    "/ready",
+    summary="Readiness: a real write and read of the store; 503 with the reason when it cannot be done",
+    responses=errors(503),
+)
+async def ready(server: ServerDep) -> Ready:
+    await asyncio.to_thread(server.store.probe)
+    return Ready(ready=True, store=server.store.dialect)
 
 
 @router.get(

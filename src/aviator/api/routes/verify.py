@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header
 from pydantic import BaseModel, Field
 
+from aviator.api.deps import ServerDep, bearer, token_ok
 from aviator.api.errors import errors
 from aviator.core.errors import InvalidInput
 from aviator.fairness import (
@@ -44,10 +44,20 @@ class ChainCheckOut(BaseModel):
     ok: bool
 
 
+#: Hashings a chain check may take without the API token (a few tenths of a second), and with it.
+OPEN_STEP_CAP = 200_000
+TOKEN_STEP_CAP = 10_000_000
+
+
 class ChainIn(BaseModel):
     hash: str
     tip: str
-    max_steps: int = Field(100_000, ge=1, le=2_000_000)
+    max_steps: int = Field(
+        100_000,
+        ge=1,
+        le=TOKEN_STEP_CAP,
+        description=f"At most {OPEN_STEP_CAP:,} without the API token, {TOKEN_STEP_CAP:,} with it.",
+    )
 
 
 T = TypeVar("T")
@@ -80,8 +90,25 @@ async def stake_crash(body: HashIn) -> CrashCheck:
 
 
 @router.post(
-    "/chain", summary="Steps from a game hash to a published terminating hash", responses=errors(422)
+    "/chain",
+    summary="Steps from a game hash to a published terminating hash (in the heavy-work pool)",
+    responses=errors(422, 429, 503),
 )
-async def chain(body: ChainIn) -> ChainCheckOut:
-    check = await asyncio.to_thread(_checked, verify_chain, body.hash, body.tip, body.max_steps)
+async def chain(
+    server: ServerDep,
+    body: ChainIn,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_token: Annotated[str | None, Header()] = None,
+) -> ChainCheckOut:
+    trusted = bool(server.settings.api_token) and token_ok(
+        server.settings.api_token, bearer(authorization, x_api_token)
+    )
+    if body.max_steps > OPEN_STEP_CAP and not trusted:
+        raise InvalidInput(
+            f"max_steps={body.max_steps:,}: at most {OPEN_STEP_CAP:,} hashings without the API token",
+            "too_many_steps",
+        )
+    check = await server.heavy.run(
+        "the chain check", _checked, verify_chain, body.hash, body.tip, body.max_steps
+    )
     return ChainCheckOut(**check.to_json())
