@@ -167,7 +167,8 @@ def _asgi(settings: Settings, headers: list[tuple[bytes, bytes]], chunks: int) -
         "app": app,
     }
     with TestClient(app, base_url=LOCAL) as client:  # runs the lifespan: the server is up
-        client.portal.call(app, scope, receive, send)  # type: ignore[arg-type]
+        assert client.portal is not None
+        client.portal.call(app, scope, receive, send)  # type: ignore[arg-type, call-arg]
     return status, pulled
 
 

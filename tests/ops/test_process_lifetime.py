@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,10 @@ def _status(base: str) -> dict[str, Any]:
         return answer
     except httpx.HTTPError:
         return {}
+
+
+def _running(base: str) -> Callable[[], bool]:
+    return lambda: _status(base).get("rounds", 0) >= 2
 
 
 def _alive(pid: int) -> bool:
@@ -95,9 +100,7 @@ def test_a_stop_by_sigterm_to_the_process_group_takes_under_five_seconds(tmp_pat
     for attempt in range(3):
         server, base = _start(tmp_path)
         try:
-            wait_until(
-                lambda url=base: _status(url).get("rounds", 0) >= 2, timeout=60, what="a running server"
-            )
+            wait_until(_running(base), timeout=60, what="a running server")
             started = time.monotonic()
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=15)
