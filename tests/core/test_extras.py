@@ -25,3 +25,16 @@ def test_the_server_and_the_cli_load_without_the_extras() -> None:
     )
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_a_domain_error_survives_the_trip_from_a_worker_process() -> None:
+    import pickle
+
+    from aviator.core.errors import RateLimited
+
+    error = pickle.loads(pickle.dumps(RateLimited(["a", "b"], "busy", retry_after=3.0)))
+    assert isinstance(error, RateLimited) and (error.detail, error.code, error.retry_after) == (
+        ["a", "b"],
+        "busy",
+        3.0,
+    )

@@ -43,7 +43,7 @@ class DesignPrediction(BaseModel):
 
     model: str
     predicted_multiplier: float = Field(description="The forecast's median.")
-    prediction_range: tuple[float, float] = Field(description="The middle half of the forecast.")
+    prediction_range: list[float] = Field(description="The middle half of the forecast: [low, high].")
     confidence: float = Field(description="P(reach the target).")
     last_actual: float | None
     trend: str = Field(description="up, down, flat or unknown, over the last 10 rounds (not a forecast).")

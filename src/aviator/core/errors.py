@@ -34,6 +34,18 @@ class DomainError(Exception):
         self.code = code
         self.retry_after = retry_after
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised in a worker process, it travels back whole (the default keeps only the message).
+        return (_rebuild, (type(self), self.detail, self.code, self.retry_after))
+
+
+def _rebuild(
+    kind: type[DomainError], detail: str | list[str], code: str, retry_after: float | None
+) -> DomainError:
+    error = kind.__new__(kind)
+    DomainError.__init__(error, detail, code, retry_after=retry_after)
+    return error
+
 
 class InvalidInput(DomainError):
     kind = ErrorKind.INVALID

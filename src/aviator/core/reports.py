@@ -32,7 +32,7 @@ class CalibrationRow(BaseModel):
     """Forecasts of P(M >= threshold) in one bin, and how often it happened."""
 
     threshold: float
-    bin: tuple[float, float]
+    bin: list[float] = Field(description="The bin's lower and upper edge.")
     count: int
     predicted: float | None
     observed: float | None
@@ -62,7 +62,7 @@ class SkillLine(BaseModel):
     trained: bool
     scored: int
     skill: float | None
-    skill_ci: tuple[float | None, float | None]
+    skill_ci: list[float | None] = Field(description="The interval: [low, high] (None until enough rounds).")
     verdict: str
     verdict_code: str
     method: str

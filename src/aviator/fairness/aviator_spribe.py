@@ -59,7 +59,7 @@ class AviatorCheck(JsonRecord):
     """A Spribe round's hashes recomputed; ``server_hash_ok`` is None when no hash was given."""
 
     server_seed: str
-    client_seeds: tuple[str, str, str]
+    client_seeds: tuple[str, ...]
     server_hash_expected: str | None
     server_hash_computed: str
     server_hash_ok: bool | None

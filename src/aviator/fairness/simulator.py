@@ -36,7 +36,7 @@ DEFAULT_RTP = 0.97
 class SimulatedRound(JsonRecord):
     server_seed: str
     server_hash: str
-    client_seeds: tuple[str, str, str]
+    client_seeds: tuple[str, ...]
     combined_hash: str
     hex13: str
     decimal: int
@@ -48,7 +48,7 @@ class SimulatedCheck(JsonRecord):
     """A simulated round recomputed from its seeds; ``ok`` needs the multiplier and any given hash."""
 
     server_seed: str
-    client_seeds: tuple[str, str, str]
+    client_seeds: tuple[str, ...]
     server_hash_expected: str | None
     server_hash_computed: str
     server_hash_ok: bool | None

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from aviator.core.errors import StoreUnavailable
+from aviator.core.errors import InvalidInput, StoreUnavailable
 from aviator.core.rounds import Fairness, Round, StoredRound, key_by_id, key_by_request, new_key, utcnow
 from aviator.core.status import IngestStatus
 from aviator.core.streams import HTTP_STREAM, STREAM_NAME, Game, StreamKind, kind_of_source
@@ -138,8 +138,13 @@ class Ingestor:
 
     async def submit_raw(self, items: Sequence[Any], idempotency_key: str | None = None) -> IngestReport:
         """Validate and store items as clients send them (see the module docstring)."""
-        if idempotency_key is not None and not 1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
-            raise ValueError(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters")
+        if idempotency_key is not None and not (
+            1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY and idempotency_key.isprintable()
+        ):
+            raise InvalidInput(
+                f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters",
+                "bad_idempotency_key",
+            )
         if len(items) > CHUNK:
             valid, rejected = await asyncio.to_thread(
                 validate_items, items, self.max_multiplier, idempotency_key

@@ -183,7 +183,7 @@ class StreamEngine:
                     trained=model.trained,
                     scored=summary["rounds"],
                     skill=skill["mean"],
-                    skill_ci=(skill["low"], skill["high"]),
+                    skill_ci=[skill["low"], skill["high"]],
                     verdict=skill["verdict"],
                     verdict_code=str(skill["code"]),
                     method=skill["method"],

@@ -8,6 +8,7 @@ run on one's own machine, with a higher cap.
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -30,8 +31,15 @@ MAX_EXACT_ROUNDS = 100_000
 LawName = Literal["game", "empirical", "fitted"]
 
 
+#: The largest amount of money any field may hold (a billion dollars, in cents, far past any bankroll).
+MAX_CENTS = 100_000_000_000
+
+
 def cents(dollars: float, name: str) -> int:
-    """Dollars as whole cents; a fraction of a cent is an error naming the field."""
+    """Dollars as whole cents; a fraction of a cent, or an amount past any bankroll, is an error
+    naming the field."""
+    if not math.isfinite(dollars) or abs(dollars) * 100 > MAX_CENTS:
+        raise ValueError(f"{name} must be a number of dollars up to {MAX_CENTS // 100:,}, got {dollars!r}")
     value = round(dollars * 100)
     if abs(dollars * 100 - value) > 1e-6:
         raise ValueError(f"{name} must be in whole cents, got {dollars!r}")
@@ -40,6 +48,8 @@ def cents(dollars: float, name: str) -> int:
 
 def hundredths(multiplier: float, name: str) -> int:
     """A multiplier on the 0.01 grid as hundredths (2.0 -> 200)."""
+    if not math.isfinite(multiplier):
+        raise ValueError(f"{name} must be a finite number, got {multiplier!r}")
     value = round(multiplier * 100)
     if abs(multiplier * 100 - value) > 1e-6:
         raise ValueError(f"{name} must be on the 0.01 grid (like 1.55), got {multiplier!r}")

@@ -35,7 +35,7 @@ def design_prediction(engine: StreamEngine, payload: PredictionPayload) -> Desig
     return DesignPrediction(
         model=forecast.model,
         predicted_multiplier=forecast.median,
-        prediction_range=(quantile_multiplier(curve, 0.75), quantile_multiplier(curve, 0.25)),
+        prediction_range=[quantile_multiplier(curve, 0.75), quantile_multiplier(curve, 0.25)],
         confidence=forecast.p_target,
         last_actual=last.multiplier if last else None,
         trend=_trend(engine),

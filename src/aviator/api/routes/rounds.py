@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from aviator.api.deps import ServerDep, SessionDep, StreamQuery, TokenDep
-from aviator.api.errors import errors
+from aviator.api.errors import ErrorBody, errors
 from aviator.api.schemas import IngestResponse, Rejected, RoundCheck, RoundsPage
 from aviator.core.errors import Malformed, TooLarge
 from aviator.core.rounds import StoredRound
@@ -71,8 +71,9 @@ async def list_rounds(
     openapi_extra={"requestBody": _ROUNDS_BODY},
     responses={
         422: {
-            "model": IngestResponse,
-            "description": "Some items were refused (each with its reason); the others were stored.",
+            "model": IngestResponse | ErrorBody,
+            "description": "Some items were refused (each with its reason; the others were stored), or the "
+            "request itself was refused (an error body).",
         },
         **errors(400, 401, 413, 503),
     },

@@ -108,6 +108,7 @@ async def chain(
             f"max_steps={body.max_steps:,}: at most {OPEN_STEP_CAP:,} hashings without the API token",
             "too_many_steps",
         )
+    _checked(verify_chain, body.hash, body.tip, 0)  # bad hashes are refused here, not in the pool
     check = await server.heavy.run(
         "the chain check", _checked, verify_chain, body.hash, body.tip, body.max_steps
     )
