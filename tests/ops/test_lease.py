@@ -159,6 +159,16 @@ def test_postgres_lease_one_leader_and_takeover(pg_url: str) -> None:
                 "WHERE locktype = 'advisory' AND objid = %s AND granted",
                 (key,),
             )
+            # pg_terminate_backend only signals: wait until the backend is gone with its lock.
+            for _ in range(200):
+                cursor = await admin.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted",
+                    (key,),
+                )
+                row = await cursor.fetchone()
+                if row is not None and row[0] == 0:
+                    break
+                await asyncio.sleep(0.02)
         assert await first.step() and not first.is_leader and first.last_error
         assert await second.step() and second.is_leader
         await second.release()

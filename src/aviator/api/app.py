@@ -88,6 +88,12 @@ def _errors_are_error_bodies(document: dict[str, Any]) -> None:
     schemas.setdefault("ErrorBody", ErrorBody.model_json_schema())
 
 
+def _forget_shared_answers(app: FastAPI) -> None:
+    server = getattr(app.state, "server", None)
+    if server is not None:
+        server.shared_answers.clear()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The whole app; the server starts with the app's lifespan."""
     settings = settings or load_settings()
@@ -153,5 +159,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allowed_origins=settings.allowed_origins,
         api_token=settings.api_token,
         rate_limit=settings.rate_limit,
+        on_change=lambda: _forget_shared_answers(app),
     )
     return app

@@ -20,7 +20,7 @@ import contextlib
 import json
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -126,6 +126,7 @@ class TrustBoundary:
         allowed_origins: Iterable[str],
         api_token: str | None,
         rate_limit: float,
+        on_change: Callable[[], None] = lambda: None,
     ) -> None:
         self.app = app
         self.allowed_hosts = {host_name(h) for h in allowed_hosts} | {"*"} & {
@@ -134,6 +135,8 @@ class TrustBoundary:
         self.allowed_origins = {o.strip().rstrip("/").lower() for o in allowed_origins if o.strip()}
         self.api_token = api_token
         self.limiter = RateLimiter(rate_limit) if rate_limit > 0 else None
+        #: Called after every request that may have changed state (shared answers are then stale).
+        self.on_change = on_change
 
     def _host_ok(self, host: str) -> bool:
         return "*" in self.allowed_hosts or host_name(host) in self.allowed_hosts
@@ -199,7 +202,11 @@ class TrustBoundary:
                 )
                 await _refuse(send, 400, detail, "not_json")
                 return
-        await self.app(scope, receive, self._with_headers(send, path))
+        try:
+            await self.app(scope, receive, self._with_headers(send, path))
+        finally:
+            if method not in SAFE_METHODS:
+                self.on_change()
 
     async def _deny(self, scope: Scope, send: Send, status: int, detail: str, code: str) -> None:
         if scope["type"] == "websocket":

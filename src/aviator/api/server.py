@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from aviator.api.cache import SharedAnswers
 from aviator.bus import Channel, create_bus
 from aviator.core.rounds import StoredRound
 from aviator.core.runtime import RuntimeSettings
@@ -118,6 +119,7 @@ class Server:
             heavy=self.heavy,
         )
         self.exporter = Exporter(self.store)
+        self.shared_answers = SharedAnswers(ttl=0.5)
         self.streams.on_new.append(self._announce_streams)
         self.streams.counts = self.engine.stream_counts
         self.engine.after_rounds.append(self.session.maybe_retrain)

@@ -23,10 +23,11 @@ def settings_or_exit(**overrides: object) -> Settings:
 
 
 def setup_logging(level: str) -> None:
-    """Log lines of the ``aviator`` command on the terminal (rich)."""
+    """Log lines of the ``aviator`` command on standard error (rich), so its output stays clean for pipes."""
+    from rich.console import Console
     from rich.logging import RichHandler
 
-    handler = RichHandler(show_path=False, rich_tracebacks=False)
+    handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=False)
     logging.basicConfig(level=level, format="%(message)s", datefmt="[%X]", handlers=[handler], force=True)
 
 

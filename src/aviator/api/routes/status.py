@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
 from aviator.api.deps import ServerDep, StreamQuery
 from aviator.api.errors import errors
 from aviator.api.routes.predict import design_prediction
 from aviator.api.schemas import Health, Ready, StatusResponse
+from aviator.api.server import Server
 
 router = APIRouter(prefix="/api", tags=["status"])
 
@@ -32,12 +34,23 @@ async def ready(server: ServerDep) -> Ready:
 @router.get(
     "/status",
     summary="What the server is doing: rounds, sources, models, training, system (per stream where it is)",
+    response_model=StatusResponse,
     responses=errors(404, 422),
 )
-async def get_status(server: ServerDep, stream: StreamQuery = None) -> StatusResponse:
+async def get_status(server: ServerDep, stream: StreamQuery = None) -> Response:
     name = (await server.streams.resolve(stream)).name if stream else server.streams.default_name()
+
+    async def build() -> bytes:
+        return (await _status(server, name)).model_dump_json().encode()
+
+    # Pages poll this: one answer a moment, shared by every client that asks meanwhile.
+    body = await server.shared_answers.get(f"status:{name}", build)
+    return Response(body, media_type="application/json")
+
+
+async def _status(server: Server, name: str) -> StatusResponse:
     report = server.status(name)
-    engine = server.engine.streams.get(name) if name else None
+    engine = server.engine.streams.get(name)
     selected = server.runtime.model
     line = next((item for item in engine.skill_lines() if item.model == selected), None) if engine else None
     history = (
