@@ -146,3 +146,10 @@ def test_bad_input_names_the_option_and_exits_2(args: list[str], option: str) ->
     code, output = _run(*args)
     assert code == 2
     assert option in output
+
+
+def test_chain_help_names_the_default_step_cap() -> None:
+    from aviator.fairness.chain import DEFAULT_MAX_STEPS
+
+    result = CliRunner().invoke(app, ["verify", "chain", "--help"], env={"COLUMNS": "200"})
+    assert f"{DEFAULT_MAX_STEPS:,}" in result.output

@@ -9,19 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from aviator.cli.verify_file import verify_file
-from aviator.fairness.aviator_spribe import check_seeds, verify_aviator
-from aviator.fairness.bustabit import BUSTABIT_V2_SALT, verify_bustabit
-from aviator.fairness.chain import DEFAULT_MAX_STEPS, verify_chain
-from aviator.fairness.hashing import parse_hex
-from aviator.fairness.records import CrashCheck
-from aviator.fairness.stake import STAKE_CRASH_SALT, stake_limbo_result, verify_stake_crash
+
+if TYPE_CHECKING:
+    from aviator.fairness.records import CrashCheck
 
 verify_app = typer.Typer(
     help="Verify provably-fair rounds: Spribe Aviator hashes, bustabit v2 and Stake crash results, "
@@ -47,6 +42,8 @@ def _checked(option: str, compute: Callable[[], T]) -> T:
 
 def _hex_option(value: str, option: str) -> str:
     """``value`` as 64 lower-case hex characters, or a usage error naming ``option``."""
+    from aviator.fairness.hashing import parse_hex
+
     return _checked(option, lambda: parse_hex(value, name=option.lstrip("-"), length=64))
 
 
@@ -54,6 +51,9 @@ def _emit(payload: dict[str, Any], as_json: bool, title: str, rows: list[tuple[s
     if as_json:
         typer.echo(json.dumps(payload))
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=title, show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
@@ -110,6 +110,8 @@ def aviator_command(
         raise typer.BadParameter(
             "the server seed is empty (or give --rounds FILE)", param_hint="'--server-seed'"
         )
+    from aviator.fairness.aviator_spribe import check_seeds, verify_aviator
+
     seeds = _checked("--client-seed", lambda: check_seeds(server_seed, client_seed or []))
     given = None if server_hash is None else _hex_option(server_hash, "--server-hash")
     check = verify_aviator(server_seed, seeds, given)
@@ -135,6 +137,8 @@ def aviator_command(
     if not as_json:
         typer.echo(check.note)
         if result is not None:
+            from rich.console import Console
+
             from aviator.cli.verify_render import CANDIDATES_WORDS, matches_table
 
             Console().print(matches_table(matches, result))
@@ -158,26 +162,28 @@ def _crash_rows(check: CrashCheck) -> list[tuple[str, str]]:
 @verify_app.command("bustabit")
 def bustabit_command(
     game_hash: HashOption,
-    salt: Annotated[str, typer.Option("--salt", help="Salt (default: bustabit v2's).")] = BUSTABIT_V2_SALT,
+    salt: Annotated[str | None, typer.Option("--salt", help="Salt (default: bustabit v2's).")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Recompute a bustabit v2 game's bust from its hash."""
+    from aviator.fairness.bustabit import BUSTABIT_V2_SALT, verify_bustabit
+
     hash_hex = _hex_option(game_hash, "--hash")
-    salt = _hex_option(salt, "--salt")
-    check = verify_bustabit(hash_hex, salt)
+    check = verify_bustabit(hash_hex, _hex_option(salt or BUSTABIT_V2_SALT, "--salt"))
     _emit(check.to_json(), as_json, "bustabit v2 game", _crash_rows(check))
 
 
 @verify_app.command("stake-crash")
 def stake_crash_command(
     game_hash: HashOption,
-    salt: Annotated[str, typer.Option("--salt", help="Salt (default: Stake crash's).")] = STAKE_CRASH_SALT,
+    salt: Annotated[str | None, typer.Option("--salt", help="Salt (default: Stake crash's).")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Recompute a Stake crash game's result from its hash."""
+    from aviator.fairness.stake import STAKE_CRASH_SALT, verify_stake_crash
+
     hash_hex = _hex_option(game_hash, "--hash")
-    salt = _hex_option(salt, "--salt")
-    check = verify_stake_crash(hash_hex, salt)
+    check = verify_stake_crash(hash_hex, _hex_option(salt or STAKE_CRASH_SALT, "--salt"))
     _emit(check.to_json(), as_json, "Stake crash game", _crash_rows(check))
 
 
@@ -189,6 +195,8 @@ def stake_limbo_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Recompute a Stake limbo result from the seeds and nonce."""
+    from aviator.fairness.stake import stake_limbo_result
+
     result = stake_limbo_result(server_seed, client_seed, nonce)
     payload = {"server_seed": server_seed, "client_seed": client_seed, "nonce": nonce, "result": result}
     rows = [("server seed", server_seed), ("client seed", client_seed), ("nonce", str(nonce))]
@@ -200,11 +208,16 @@ def chain_command(
     game_hash: HashOption,
     tip: Annotated[str, typer.Option("--tip", help="The published terminating hash (64 hex).")],
     max_steps: Annotated[
-        int, typer.Option("--max-steps", min=0, help="Give up after this many hashings.")
-    ] = DEFAULT_MAX_STEPS,
+        int | None,
+        typer.Option("--max-steps", min=0, help="Give up after this many hashings (default 10,000,000)."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Count the SHA-256 steps from a game hash to the chain's published tip (the game's number)."""
+    from aviator.fairness.chain import DEFAULT_MAX_STEPS, verify_chain
+
+    if max_steps is None:
+        max_steps = DEFAULT_MAX_STEPS
     hash_hex = _hex_option(game_hash, "--hash")
     tip_hex = _hex_option(tip, "--tip")
     check = verify_chain(hash_hex, tip_hex, max_steps)
