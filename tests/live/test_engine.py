@@ -241,3 +241,22 @@ def test_many_rounds_at_once_leave_the_loop_free_for_others(tmp_path: Path) -> N
         assert ticks > 5, "the loop never let another task run while it worked"
 
     asyncio.run(scenario())
+
+
+def test_a_prediction_carries_the_house_chance_and_plain_words_for_the_model(tmp_path: Path) -> None:
+    from aviator.evaluation.claims import LABELS
+    from aviator.evaluation.skill import VerdictCode
+
+    store = _store(tmp_path)
+
+    async def scenario() -> None:
+        engine = _engine(store, ["house", "heuristic"], RuntimeSettings(rtp=0.97, target=2.0))
+        await engine.start()
+        store.add_rounds(rounds([1.5, 3.0, 1.1]))
+        await engine.process_new_rounds()
+        payload = engine.stream("t").prediction("heuristic", 4.0)
+        assert payload.house_p_target == pytest.approx(0.97 / 4.0)
+        assert payload.claim == LABELS[VerdictCode.TOO_FEW]
+        assert engine.stream("t").prediction("house").claim == LABELS[VerdictCode.BASELINE]
+
+    asyncio.run(scenario())

@@ -63,6 +63,8 @@ class PredictResponse(BaseModel):
     forecasts: dict[str, Forecast]
     skill: list[SkillLine]
     house_expected_return: float
+    house_p_target: float
+    claim: str
 
 
 class ModelsResponse(BaseModel):

@@ -53,6 +53,12 @@ class PredictionPayload(_Payload):
     forecasts: dict[str, Forecast] = Field(description="Every model's forecast, by model name.")
     skill: list[SkillLine]
     house_expected_return: float = Field(description="The game's own odds: the return at the target.")
+    house_p_target: float = Field(
+        description="The game's own chance of reaching the target (RTP / target), shown beside the model's."
+    )
+    claim: str = Field(
+        description="What the selected model's p_target is worth, in plain words, from its measured verdict."
+    )
 
 
 class StatusUpdate(_Payload):

@@ -22,7 +22,9 @@ from aviator.core.forecast import Forecast
 from aviator.core.reports import ModelReport, SkillLine
 from aviator.core.rounds import StoredRound
 from aviator.core.runtime import RuntimeSettings
+from aviator.evaluation.claims import LABELS as CLAIM_LABELS
 from aviator.evaluation.scores import score_forecast
+from aviator.evaluation.skill import VerdictCode
 from aviator.evaluation.tracker import Tracker
 from aviator.live.events import PredictionPayload
 from aviator.models.base import HISTORY_WINDOW, Model, ModelParams
@@ -158,6 +160,9 @@ class StreamEngine:
             chosen = BASELINE
         at = target if target is not None else self.runtime.target
         forecasts = {name: self.forecast(name, at) for name in self.pending}
+        skill = self.skill_lines()
+        code = next(line.verdict_code for line in skill if line.model == chosen)
+        house = forecasts[BASELINE]
         return PredictionPayload(
             stream=self.name,
             seq=self.next_stream_seq - 1,
@@ -166,8 +171,10 @@ class StreamEngine:
             target=at,
             forecast=forecasts[chosen],
             forecasts=forecasts,
-            skill=self.skill_lines(),
-            house_expected_return=forecasts[BASELINE].expected_return,
+            skill=skill,
+            house_expected_return=house.expected_return,
+            house_p_target=house.p_target,
+            claim=CLAIM_LABELS[VerdictCode(code)],
         )
 
     # -- reports ----------------------------------------------------------------------------------
