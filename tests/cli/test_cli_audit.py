@@ -131,3 +131,30 @@ def test_without_matplotlib_the_report_says_which_extra_to_install(
     assert result.exit_code == 2
     assert "install the 'plots' extra: pip install 'aviator-predictor[plots]'" in result.output
     assert not (tmp_path / "a.html").exists()
+
+
+def test_a_stored_stream_is_audited_against_its_own_rtp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aviator.core.streams import Game, StreamKind, StreamSpec
+    from aviator.files.series import load_series
+    from aviator.store.db import connect, migrate
+    from aviator.store.repository import Store
+    from tests.support import rounds
+
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    engine = connect(url)
+    migrate(engine)
+    store = Store(engine)
+    store.ensure_stream(StreamSpec(name="sample", kind=StreamKind.IMPORT, game=Game.AVIATOR, rtp=0.97))
+    store.add_rounds(rounds([float(v) for v in load_series([SAMPLE]).values], stream="sample"))
+    engine.dispose()
+    monkeypatch.setenv("AVIATOR_DATABASE_URL", url)
+    out = tmp_path / "audit.json"
+    result = _run("--stream", "sample", "--json", str(out))
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert report["rounds"] == 2000 and report["rtp"]["claimed"] == 0.97
+    both = _run(str(SAMPLE), "--stream", "sample")
+    assert both.exit_code == 2 and "one of them" in both.output
+    assert _run().exit_code == 2

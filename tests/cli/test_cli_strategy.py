@@ -134,3 +134,44 @@ def test_the_command_is_registered_and_its_module_imports_only_typer_at_its_top(
 
     result = CliRunner().invoke(app, ["strategy", "--help"], env={"COLUMNS": "100"})
     assert result.exit_code == 0 and "--cashout" in result.output and "--replay" in result.output
+
+
+def _stored(tmp_path: Path) -> str:
+    from aviator.core.streams import Game, StreamKind, StreamSpec
+    from aviator.store.db import connect, migrate
+    from aviator.store.repository import Store
+    from tests.support import rounds
+
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    engine = connect(url)
+    migrate(engine)
+    store = Store(engine)
+    store.ensure_stream(StreamSpec(name="bust", kind=StreamKind.IMPORT, game=Game.BUSTABIT, rtp=0.99))
+    store.add_rounds(rounds([1.0, 2.5, 1.3, 7.0, 1.9] * 40, stream="bust"))
+    engine.dispose()
+    return url
+
+
+def test_replay_on_a_stored_stream_uses_its_rounds_and_its_rtp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AVIATOR_DATABASE_URL", _stored(tmp_path))
+    out = tmp_path / "s.json"
+    code, output = _run("flat", "--stream", "bust", "--rounds", "200", "--paths", "200", "--json", str(out))
+    assert code == 0, output
+    assert "Replay on bust: 200 rounds played" in output
+    report = json.loads(out.read_text())
+    assert report["replay"]["rounds_played"] == 200
+    assert report["rtp"] == pytest.approx(0.99)
+
+
+def test_an_unknown_stream_or_store_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVIATOR_DATABASE_URL", _stored(tmp_path))
+    code, output = _run("flat", "--stream", "nope")
+    assert code == 2 and "no stream 'nope'" in output and "bust" in output
+    monkeypatch.setenv("AVIATOR_DATABASE_URL", f"sqlite:///{tmp_path / 'none.db'}")
+    code, output = _run("flat", "--stream", "bust")
+    assert code == 2 and "no store at" in output
+    assert not (tmp_path / "none.db").exists()
+    code, output = _run("flat", "--stream", "bust", "--replay", str(SAMPLE))
+    assert code == 2 and "not both" in output

@@ -94,7 +94,9 @@ def render(report: AuditReport, console: Console, title: str) -> None:
 
 
 def audit(
-    files: Annotated[list[Path], typer.Argument(help="Round files (CSV/JSON) to audit, in any order.")],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Round files (CSV/JSON) to audit, in any order.")
+    ] = None,
     rtp: Annotated[
         float | None,
         typer.Option("--rtp", min=0.01, max=1.0, help="Claimed return to player c (default: the game's)."),
@@ -112,6 +114,10 @@ def audit(
     plots_dir: Annotated[
         Path | None, typer.Option("--plots", help="Also write each plot as PNG into this folder.")
     ] = None,
+    stream: Annotated[
+        str | None,
+        typer.Option("--stream", help="Audit a stored stream (AVIATOR_DATABASE_URL) instead of files."),
+    ] = None,
 ) -> None:
     """Is this game fair? Audit the rounds against the law their game claims; one verdict in plain words."""
     from rich.console import Console
@@ -119,6 +125,9 @@ def audit(
 
     from aviator.audit.law import GAME_RTP
 
+    files = files or []
+    if bool(files) == (stream is not None):
+        raise typer.BadParameter("give round FILES or --stream S (one of them)", param_hint="'FILES'")
     missing = [str(path) for path in files if not path.is_file()]
     if missing:
         raise typer.BadParameter(f"no such file: {', '.join(missing)}", param_hint="'FILES'")
@@ -130,7 +139,13 @@ def audit(
         except PlotsUnavailableError as exc:
             typer.echo(f"error: --report and --plots: {exc}", err=True)
             raise typer.Exit(2) from None
-    claimed = rtp if rtp is not None else GAME_RTP[game.value]
+    stored = None
+    if stream is not None:
+        from aviator.cli.common import settings_or_exit
+        from aviator.cli.stored import read_stream
+
+        stored = read_stream(stream, settings_or_exit().database_url)
+    claimed = rtp if rtp is not None else (stored.rtp if stored else GAME_RTP[game.value])
     console = Console()
     size = sum(path.stat().st_size for path in files)
     with Progress(
@@ -144,15 +159,14 @@ def audit(
         from aviator.audit import audit_rounds
         from aviator.cli.backtest import load_series
 
-        series = load_series(files, console)
+        series = stored.values if stored is not None else load_series(files, console)
 
         def stage(name: str) -> None:
             bar.update(task, description=f"auditing {len(series):,} rounds: {name}")
 
         report = audit_rounds(series, claimed, progress=stage)
-    title = ", ".join(path.name for path in files[:3]) + (
-        f" and {len(files) - 3} more" if len(files) > 3 else ""
-    )
+    title = f"stream {stored.name}" if stored is not None else ", ".join(path.name for path in files[:3])
+    title += f" and {len(files) - 3} more" if len(files) > 3 else ""
     render(report, console, title)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)

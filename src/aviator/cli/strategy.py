@@ -184,12 +184,21 @@ def strategy(
     bankroll: Annotated[float, typer.Option("--bankroll", help="Starting bankroll, dollars.")] = 100.0,
     rounds: Annotated[int, typer.Option("--rounds", min=1, help="Most rounds in a session.")] = 1000,
     paths: Annotated[int, typer.Option("--paths", min=1, help="Simulated sessions.")] = 10_000,
-    rtp: Annotated[float, typer.Option("--rtp", min=0.5, max=1.0, help="Return to player c.")] = 0.97,
+    rtp: Annotated[
+        float | None,
+        typer.Option("--rtp", min=0.5, max=1.0, help="Return to player c (default 0.97, or the stream's)."),
+    ] = None,
     exact: Annotated[
         bool, typer.Option("--exact", help="Also solve exactly (all rules but percent).")
     ] = False,
     replay: Annotated[
         Path | None, typer.Option("--replay", help="Round file (CSV/JSON): replay the rule on it.")
+    ] = None,
+    stream: Annotated[
+        str | None,
+        typer.Option(
+            "--stream", help="A stored stream (AVIATOR_DATABASE_URL): replay the rule on its rounds."
+        ),
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the result as JSON here.")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Draw the fan chart (PNG) here.")] = None,
@@ -235,6 +244,19 @@ def strategy(
 
     console = Console()
     history: list[float] | None = None
+    if replay is not None and stream is not None:
+        raise typer.BadParameter("give --replay FILE or --stream S, not both", param_hint="'--stream'")
+    replayed = replay.name if replay is not None else stream
+    if stream is not None:
+        from aviator.cli.common import settings_or_exit
+        from aviator.cli.stored import read_stream
+
+        stored = read_stream(stream, settings_or_exit().database_url)
+        if len(stored.values) == 0:
+            console.print(f"[red]stream {escape(stream)} has no rounds yet[/red]")
+            raise typer.Exit(1)
+        history = [float(v) for v in stored.values]
+        rtp = stored.rtp if rtp is None else rtp
     if replay is not None:
         if not replay.is_file():
             raise typer.BadParameter(f"no such file: {replay}", param_hint="'--replay'")
@@ -245,19 +267,21 @@ def strategy(
         history = [float(v) for v in values]
     fields: dict[str, Any] = {
         "rule": rule, "base": base, "cashout": cashout, "bankroll": bankroll, "rounds": rounds,
-        "paths": paths, "rtp": rtp, "exact": exact, "stop_loss": stop_loss, "take_profit": take_profit,
+        "paths": paths, "exact": exact, "stop_loss": stop_loss, "take_profit": take_profit,
         "long_base": long_base, "long_cashout": long_cashout, "streak": streak, "fraction": fraction,
         "unit": unit, "law": law, "history": history, "replay": history is not None, "optimize": optimize,
         "split": split, "seed": seed,
     }  # fmt: skip
+    if rtp is not None:
+        fields["rtp"] = rtp  # else the schema's default: the game's published 0.97
     try:
         request = LocalStrategyRequest(**fields)
     except ValidationError as error:
         raise _bad_request(error) from None
     result = _run(request, with_bar=paths * rounds >= PROGRESS_FROM)
     render(result, console)
-    if replay is not None:
-        render_history(result, console, replay.name)
+    if replayed is not None:
+        render_history(result, console, replayed)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
