@@ -16,7 +16,7 @@ T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 async def eventually(
     condition: Callable[[], bool | Awaitable[bool]],
-    timeout: float = 10.0,
+    timeout: float = 30.0,
     interval: float = 0.01,
     what: str = "",
 ) -> None:
@@ -34,7 +34,7 @@ async def eventually(
 
 
 def wait_until(
-    condition: Callable[[], bool], timeout: float = 10.0, interval: float = 0.02, what: str = ""
+    condition: Callable[[], bool], timeout: float = 30.0, interval: float = 0.02, what: str = ""
 ) -> None:
     """The same for code outside an event loop."""
     deadline = time.monotonic() + timeout

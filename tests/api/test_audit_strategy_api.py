@@ -18,7 +18,13 @@ def _post_stream(client: TestClient, name: str, values: list[float]) -> None:
     for start in range(0, len(values), 5000):
         chunk = [{"multiplier": v, "source": name} for v in values[start : start + 5000]]
         assert client.post("/api/rounds", json=chunk).status_code == 200
-    wait_until(lambda: client.get("/api/status", params={"stream": name}).json()["rounds"] >= len(values))
+    # Every round is forecast and scored by every model first (a few ms each): allow for a busy machine.
+    wait_until(
+        lambda: client.get("/api/status", params={"stream": name}).json()["rounds"] >= len(values),
+        timeout=90,
+        interval=0.2,
+        what=f"stream {name} processed",
+    )
 
 
 def test_the_audit_of_each_stream_is_its_own(client: TestClient) -> None:

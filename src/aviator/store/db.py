@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,6 +52,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """Apply every Alembic migration not yet applied, up to ``revision`` (``alembic upgrade head``)."""
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
+    # Alembic narrates every step at INFO ("Context impl SQLiteImpl."): noise in a command's output.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # Several processes start at once on one database: one migrates, the others wait.
