@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -53,6 +54,40 @@ class Forecast(BaseModel):
             status=status if isinstance(status, str) else None,
             details=extra,
         )
+
+    @classmethod
+    def from_curves(
+        cls,
+        seq: int,
+        target: float,
+        made: Sequence[tuple[str, curves.FloatArray, dict[str, Any], bool]],
+    ) -> list[Forecast]:
+        """``from_curve`` for several models' curves at once (model, curve, details, trained each):
+        the same figures, computed as one matrix."""
+        if not made:
+            return []
+        clean = curves.clean_rows(np.stack([np.asarray(curve, dtype=np.float64) for _, curve, _, _ in made]))
+        medians = curves.quantiles(clean, 0.5).tolist()
+        reach = curves.survival_at_many(clean, target).tolist()
+        out = []
+        for i, (model, _, details, trained) in enumerate(made):
+            extra = dict(details)
+            status = extra.pop("status", None)
+            out.append(
+                cls(
+                    model=model,
+                    seq=seq,
+                    target=target,
+                    survival=clean[i].tolist(),
+                    median=medians[i],
+                    p_target=reach[i],
+                    expected_return=target * reach[i],
+                    trained=trained,
+                    status=status if isinstance(status, str) else None,
+                    details=extra,
+                )
+            )
+        return out
 
     def at_target(self, target: float) -> Forecast:
         """The same forecast read at another cash-out target (P(reach) and return from the curve)."""

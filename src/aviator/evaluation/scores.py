@@ -156,24 +156,41 @@ def score_forecast(
 ) -> RoundScore:
     """Every score of one forecast (a curve on GRID) against the actual multiplier."""
     row = np.asarray(curve, dtype=np.float64)[None, :]
-    m = score_matrix(row, np.array([median]), np.array([actual]), target)
+    return score_forecasts(row, np.array([median]), target, np.array([p_target]), actual)[0]
+
+
+def score_forecasts(
+    curves: FloatArray, medians: FloatArray, target: float, p_targets: FloatArray, actual: float
+) -> list[RoundScore]:
+    """Every score of several forecasts of one round (rows of curves, all at ``target``) at once."""
+    n = len(curves)
+    m = score_matrix(curves, medians, np.full(n, float(actual)), target)
     labels = [tkey(t) for t in THRESHOLDS]
-    return RoundScore(
-        actual=float(actual),
-        median=float(median),
-        target=float(target),
-        log_score=float(m["log_score"][0]),
-        probs=tuple(float(m[f"p@{k}"][0]) for k in labels),
-        binary_log=tuple(float(m[f"log_score@{k}"][0]) for k in labels),
-        brier=tuple(float(m[f"brier@{k}"][0]) for k in labels),
-        rps=float(m["rps"][0]),
-        abs_error=float(m["abs_error"][0]),
-        sq_error=float(m["sq_error"][0]),
-        abs_log_error=float(m["abs_log_error"][0]),
-        sq_log_error=float(m["sq_log_error"][0]),
-        hit=bool(actual + _EPS >= target),
-        confidence=float(p_target),
-    )
+    probs = np.stack([m[f"p@{k}"] for k in labels], axis=1).tolist()
+    binary = np.stack([m[f"log_score@{k}"] for k in labels], axis=1).tolist()
+    brier = np.stack([m[f"brier@{k}"] for k in labels], axis=1).tolist()
+    columns = {key: m[key].tolist() for key in ("log_score", "rps", "abs_error", "sq_error")}
+    columns.update({key: m[key].tolist() for key in ("abs_log_error", "sq_log_error")})
+    hit = bool(actual + _EPS >= target)
+    return [
+        RoundScore(
+            actual=float(actual),
+            median=float(medians[i]),
+            target=float(target),
+            log_score=columns["log_score"][i],
+            probs=tuple(probs[i]),
+            binary_log=tuple(binary[i]),
+            brier=tuple(brier[i]),
+            rps=columns["rps"][i],
+            abs_error=columns["abs_error"][i],
+            sq_error=columns["sq_error"][i],
+            abs_log_error=columns["abs_log_error"][i],
+            sq_log_error=columns["sq_log_error"][i],
+            hit=hit,
+            confidence=float(p_targets[i]),
+        )
+        for i in range(n)
+    ]
 
 
 def summarize(sums: Mapping[str, float], n: int) -> dict[str, Any]:

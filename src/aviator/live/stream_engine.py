@@ -17,13 +17,13 @@ import numpy as np
 
 from aviator.audit.live import LiveAudit
 from aviator.core.baseline import BASELINE
-from aviator.core.curve import THRESHOLDS, FloatArray, survival_at
+from aviator.core.curve import THRESHOLDS, FloatArray
 from aviator.core.forecast import Forecast
 from aviator.core.reports import ModelReport, SkillLine
 from aviator.core.rounds import StoredRound
 from aviator.core.runtime import RuntimeSettings
 from aviator.evaluation.claims import LABELS as CLAIM_LABELS
-from aviator.evaluation.scores import score_forecast
+from aviator.evaluation.scores import RoundScore, score_forecast, score_forecasts
 from aviator.evaluation.skill import VerdictCode
 from aviator.evaluation.tracker import Tracker
 from aviator.live.events import PredictionPayload
@@ -93,17 +93,13 @@ class StreamEngine:
         """Score the pending forecasts against ``rnd``, learn it, forecast the next round; returns the
         prediction rows to store (none when not persisting)."""
         actual = rnd.multiplier
-        scores = {
-            name: score_forecast(f.curve(), f.median, f.target, f.p_target, actual)
-            for name, f in self.pending.items()
-        }
+        scores = self._score_pending(actual)
         house_log = scores[BASELINE].log_score
         rows = []
         for name, score in scores.items():
             self.tracker.record(name, score, house_log)
             if persist:
                 forecast = self.pending[name]
-                curve = forecast.curve()
                 rows.append(
                     prediction_row(
                         model=name,
@@ -113,7 +109,7 @@ class StreamEngine:
                         target=forecast.target,
                         median=forecast.median,
                         p_target=forecast.p_target,
-                        thresholds={f"{t:g}": survival_at(curve, t) for t in THRESHOLDS},
+                        thresholds={f"{t:g}": p for t, p in zip(THRESHOLDS, score.probs, strict=True)},
                         actual=actual,
                         hit=score.hit,
                         log_score=score.log_score,
@@ -133,20 +129,34 @@ class StreamEngine:
         self.pending = self._forecast_all()
         return rows
 
+    def _score_pending(self, actual: float) -> dict[str, RoundScore]:
+        """Every pending forecast scored against ``actual``, all models as one matrix per target."""
+        pending = list(self.pending.values())
+        if len({f.target for f in pending}) > 1:
+            return {
+                f.model: score_forecast(f.curve(), f.median, f.target, f.p_target, actual) for f in pending
+            }
+        scores = score_forecasts(
+            np.array([f.survival for f in pending]),
+            np.array([f.median for f in pending]),
+            pending[0].target,
+            np.array([f.p_target for f in pending]),
+            actual,
+        )
+        return {f.model: score for f, score in zip(pending, scores, strict=True)}
+
     # -- forecasting ------------------------------------------------------------------------------
     def _forecast_all(self) -> dict[str, Forecast]:
         history = np.fromiter(self.history, dtype=np.float64, count=len(self.history))
-        target = self.runtime.target
-        forecasts = {}
+        made = []
         for name, model in self.models.items():
             started = time.perf_counter()
             curve, details = model.predict(history)
             details = {**details, "elapsed_ms": (time.perf_counter() - started) * 1e3}
-            forecasts[name] = Forecast.from_curve(
-                name, self.next_stream_seq - 1, curve, target, details, trained=model.trained
-            )
-            self.predictions_made += 1
-        return forecasts
+            made.append((name, curve, details, model.trained))
+        self.predictions_made += len(made)
+        forecasts = Forecast.from_curves(self.next_stream_seq - 1, self.runtime.target, made)
+        return {forecast.model: forecast for forecast in forecasts}
 
     def forecast(self, model: str, target: float | None = None) -> Forecast:
         """A model's pending forecast, at ``target`` (the scoring target by default)."""
