@@ -65,12 +65,14 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 90.0) -> None:
-        executable = Path(sys.executable).parent / "aviator"
-        env = {**os.environ, "AVIATOR_DATABASE_URL": f"sqlite:///{self.database}"}
+        # `python -m aviator` with this checkout's src first on the path: the server under test is the
+        # tree under test, not whatever an installed `aviator` script would import.
+        path = os.pathsep.join(p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH", "")) if p)
+        env = {**os.environ, "AVIATOR_DATABASE_URL": f"sqlite:///{self.database}", "PYTHONPATH": path}
         env.pop("AVIATOR_API_TOKEN", None)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(executable), "run", "--fast", "--port", str(self.port)],
+                [sys.executable, "-m", "aviator", "run", "--fast", "--port", str(self.port)],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
