@@ -1,8 +1,12 @@
 // Aviator Predictor dashboard: holds the state, listens to /ws and keeps every panel current.
 // Each viewer has its own stream, model and target (js/viewer.js); the server sends every model's
-// forecast of the stream, and the page reads the viewer's at the viewer's target.
+// forecast of the stream, and the page reads the viewer's at the viewer's target. Charts are drawn at
+// most about once a second, and only when on screen (js/chartbase.js), so the page stays light.
 import { api, ensureToken, errorText, getToken, onTokenChange, setAuthRequired } from "./js/api.js";
-import { drawCalibration, drawCurve, extendHistory, resetHistory, setHistoryTarget } from "./js/charts.js";
+import { auditStreamChanged, redrawAudit, setupAudit } from "./js/audit.js";
+import { renderCost, setupCare } from "./js/care.js";
+import { drawWhenVisible, onThemeChange } from "./js/chartbase.js";
+import { drawCalibration, drawCurve, drawHistory } from "./js/charts.js";
 import { Connection } from "./js/conn.js";
 import { setupVerifyForm } from "./js/fairness.js";
 import { setupManualForm } from "./js/manual.js";
@@ -10,13 +14,16 @@ import { renderPrediction } from "./js/prediction.js";
 import { HELD_ROUNDS, RoundStore, renderRoundsTable, setupRoundsTable } from "./js/rounds.js";
 import { fillModelSelect, fillSettings, setupModelSelect, setupSettingsForm } from "./js/settings.js";
 import { renderDistribution, renderModelStats, renderModelsTable } from "./js/stats.js";
+import { lastStrategy, onStrategyResult, redrawStrategy, setupStrategy } from "./js/strategy.js";
 import { fillStreamSelect, setupStreamSelect, streamLinks } from "./js/streams.js";
 import { appendLog, renderIndicators, renderMetrics } from "./js/system.js";
 import { traced } from "./js/trace.js";
-import { $, setText, throttle } from "./js/util.js";
+import { setupUpload } from "./js/upload.js";
+import { $, fmtInt, fmtPct, fmtX, setText, throttle } from "./js/util.js";
 import { atTarget, saveViewer, viewer } from "./js/viewer.js";
 
 const FLUSH_MS = 250;
+const CHART_MS = 1000;
 const MODELS_REFRESH_MS = 3000;
 const STATUS_POLL_MS = 5000;
 
@@ -30,7 +37,6 @@ const state = {
   prediction: null,
   grid: [],
   store: new RoundStore(),
-  pendingChart: [],
   syncing: false,
   syncQueue: [],
   arrivals: [], // arrival times (ms) of round events, for the rate shown
@@ -40,6 +46,7 @@ const state = {
 
 const currentStream = () => state.stream ?? viewer.stream;
 const target = () => viewer.target ?? state.settings?.target ?? 2;
+const scoringTarget = () => state.settings?.target ?? 2;
 const streamInfo = () => state.streams.find((s) => s.name === currentStream());
 const rtp = () => streamInfo()?.rtp ?? state.settings?.rtp ?? 0.97;
 const modelNames = () => Object.keys(state.prediction?.forecasts || {});
@@ -48,6 +55,8 @@ const selectedModel = () => {
   const names = modelNames();
   return !names.length || names.includes(wanted) ? wanted : "house";
 };
+/** The newest round number of the feed: the one count shown everywhere. */
+const roundCount = () => Math.max(state.status.stream_seq || 0, state.store.lastSeq);
 
 /** The viewer's model's forecast, and the house's, read at the viewer's target. */
 function viewerForecasts() {
@@ -62,29 +71,69 @@ function viewerForecasts() {
 
 let roundsDirty = false;
 
+const drawHistoryChart = throttle(() => {
+  const node = $("history-chart");
+  drawWhenVisible(node, () => drawHistory(node, state.store.rounds, target()));
+}, CHART_MS);
+
+function renderRoundCount() {
+  const n = roundCount();
+  setText("stats-meta", n ? `${fmtInt(n)} rounds in this feed` : "");
+}
+
 function flushRounds() {
-  if (state.pendingChart.length) {
-    extendHistory($("history-chart"), state.pendingChart, target());
-    state.pendingChart = [];
-  }
   if (!roundsDirty) return;
   roundsDirty = false;
   const rounds = state.store.rounds;
   renderRoundsTable(rounds, target());
-  renderDistribution(rounds, target(), rtp(), state.status.rounds);
+  renderDistribution(rounds, target(), rtp());
   renderRoundCount();
   setText("rounds-meta", rounds.length ? `newest ${Math.min(rounds.length, 50)} of ${rounds.length} held` : "");
-  setText("hist-meta", `last ${rounds.length.toLocaleString("en-US")} of up to ${HELD_ROUNDS} rounds · log scale`);
+  setText("hist-meta", rounds.length ? `last ${fmtInt(rounds.length)} of up to ${HELD_ROUNDS} rounds · log scale` : "no rounds yet");
+  drawHistoryChart();
   renderSystem();
 }
 const scheduleRounds = throttle(flushRounds, FLUSH_MS);
+
+function roundsChanged() {
+  roundsDirty = true;
+  scheduleRounds();
+}
+
+let curveKey = "";
+const drawCurveChart = throttle(() => {
+  const { forecast, house } = viewerForecasts();
+  if (!forecast) return;
+  const node = $("curve-chart");
+  const key = [forecast.model, forecast.target, rtp(), forecast.model === "house" ? "" : forecast.seq, state.grid.length].join("|");
+  if (key === curveKey) return;
+  drawWhenVisible(node, () => {
+    curveKey = key;
+    drawCurve(node, {
+      grid: state.grid,
+      survival: forecast.survival,
+      rtp: rtp(),
+      target: forecast.target,
+      model: forecast.model,
+      pModel: forecast.p_target,
+      pHouse: house?.p_target,
+    });
+  });
+}, CHART_MS);
 
 function drawPrediction() {
   const p = state.prediction;
   const { forecast, house } = viewerForecasts();
   if (!p || !forecast) return;
   renderPrediction(p, forecast, house);
-  drawCurve($("curve-chart"), state.grid, forecast.survival, rtp(), forecast.target, forecast.model);
+  const reach = `reaching your ${fmtX(forecast.target)}`;
+  setText(
+    "curve-words",
+    forecast.model === "house"
+      ? `The game's odds give ${fmtPct(house?.p_target)} for ${reach}.`
+      : `${forecast.model} gives ${fmtPct(forecast.p_target)} for ${reach}; the game's odds give ${fmtPct(house?.p_target)}.`,
+  );
+  drawCurveChart();
   $("predict-now").disabled = !state.connected;
 }
 const schedulePrediction = throttle(drawPrediction, FLUSH_MS);
@@ -97,30 +146,29 @@ function pageRate() {
   return seconds >= 5 ? (state.arrivals.length * 60) / seconds : null;
 }
 
-function renderRoundCount() {
-  const n = state.status.rounds;
-  setText("stats-meta", typeof n === "number" ? `${n.toLocaleString("en-US")} rounds of this stream processed` : "");
-}
-
 function renderSystem() {
-  renderIndicators({
-    status: state.status,
-    models: state.models,
-    connected: state.connected,
-    pageSeq: state.store.lastSeq,
-  });
-  renderMetrics(state.status, pageRate());
+  renderIndicators({ status: state.status, models: state.models, connected: state.connected, pageSeq: state.store.lastSeq });
+  renderMetrics({ ...state.status, stream_seq: roundCount() }, pageRate());
 }
 
+let calibrationKey = "";
 function renderModels() {
   const names = state.models.length ? state.models.map((m) => m.name) : modelNames();
   const trained = Object.fromEntries(state.models.map((m) => [m.name, m.trained]));
   fillModelSelect(names, selectedModel(), trained);
-  renderModelsTable(state.models, selectedModel());
-  renderModelStats(state.models, selectedModel());
+  renderModelsTable(state.models, selectedModel(), scoringTarget(), rtp());
+  renderModelStats(state.models, selectedModel(), scoringTarget(), rtp());
   const current = state.models.find((m) => m.name === selectedModel());
-  drawCalibration($("calibration-chart"), current?.calibration || [], selectedModel());
-  setText("cal-meta", `${selectedModel()}, all scored rounds`);
+  const rows = current?.calibration || [];
+  const key = `${selectedModel()}|${current?.rounds ?? 0}`;
+  if (key !== calibrationKey) {
+    const node = $("calibration-chart");
+    drawWhenVisible(node, () => {
+      calibrationKey = key;
+      drawCalibration(node, rows, selectedModel());
+    });
+  }
+  setText("cal-meta", `${selectedModel()}, every scored round`);
   renderRoundCount();
 }
 
@@ -128,6 +176,17 @@ function renderStreams() {
   fillStreamSelect(state.streams, currentStream());
   streamLinks(currentStream());
   fillSettings(state.settings, target(), rtp());
+  renderCost(rtp(), lastStrategy());
+}
+
+function redrawCharts() {
+  curveKey = "";
+  calibrationKey = "";
+  drawHistoryChart();
+  drawCurveChart();
+  renderModels();
+  redrawAudit();
+  redrawStrategy();
 }
 
 // ---- data from REST ---------------------------------------------------------------------------
@@ -171,14 +230,15 @@ async function resyncRounds() {
   if (ok && Array.isArray(data?.rounds) && data.stream === currentStream()) {
     state.store.replaceAll(data.rounds);
     for (const round of state.syncQueue) state.store.add(round);
-    resetHistory($("history-chart"), state.store.rounds, target());
-    state.pendingChart = [];
-    roundsDirty = true;
-    scheduleRounds();
+    roundsChanged();
   }
   state.syncing = false;
   state.syncQueue = [];
 }
+// A gap in the numbers (events dropped while the tab was busy) is filled from the store, once a second.
+const fillGap = throttle(() => {
+  if (!state.syncing) resyncRounds();
+}, 1000);
 
 // ---- events -----------------------------------------------------------------------------------
 
@@ -189,6 +249,12 @@ function showTransient(id, text) {
   node._timer = setTimeout(() => {
     node.textContent = "";
   }, 8000);
+}
+
+function clearPredictNote() {
+  state.predictRequested = false;
+  clearTimeout($("predict-note")._timer);
+  $("predict-note").textContent = "";
 }
 
 let connection = null;
@@ -210,7 +276,9 @@ const handlers = {
     state.prediction = data.prediction;
     if (changed) {
       state.store.clear();
-      resetHistory($("history-chart"), [], target());
+      clearPredictNote();
+      auditStreamChanged(currentStream);
+      roundsChanged();
     }
     renderStreams();
     appendLog(data.log, true);
@@ -227,13 +295,12 @@ const handlers = {
       state.syncQueue.push(data);
       return;
     }
+    const gap = state.store.lastSeq && data.stream_seq > state.store.lastSeq + 1;
     if (state.store.add(data)) {
-      state.pendingChart.push(data);
-      if (state.pendingChart.length > HELD_ROUNDS) state.pendingChart.splice(0, state.pendingChart.length - HELD_ROUNDS);
       state.status.stream_seq = Math.max(state.status.stream_seq || 0, data.stream_seq);
       state.status.latest_multiplier = data.multiplier;
-      roundsDirty = true;
-      scheduleRounds();
+      roundsChanged();
+      if (gap) fillGap();
     }
   },
   prediction(data) {
@@ -241,7 +308,10 @@ const handlers = {
     state.prediction = data;
     if (state.predictRequested) {
       state.predictRequested = false;
-      showTransient("predict-note", `Forecast of ${data.selected} fetched at ${new Date().toLocaleTimeString("en-GB")}`);
+      showTransient(
+        "predict-note",
+        `Forecast of ${data.selected} fetched at ${new Date().toLocaleTimeString("en-GB")}: made after round #${data.seq}, it changes only when the next round arrives.`,
+      );
     }
     state.status.rounds = data.rounds;
     schedulePrediction();
@@ -261,11 +331,7 @@ const handlers = {
     refreshStatus(); // the default stream's RTP may have changed with them
     fillSettings(data, target(), rtp());
     renderModels();
-    if (targetChanged) {
-      setHistoryTarget($("history-chart"), target());
-      roundsDirty = true;
-      scheduleRounds();
-    }
+    if (targetChanged) roundsChanged();
     schedulePrediction();
   },
   streams(data) {
@@ -274,12 +340,9 @@ const handlers = {
   },
   reset() {
     state.store.clear();
-    state.pendingChart = [];
     state.status.rounds = 0;
     state.status.stream_seq = 0;
-    resetHistory($("history-chart"), [], target());
-    roundsDirty = true;
-    scheduleRounds();
+    roundsChanged();
     refreshModels();
   },
   error(data) {
@@ -299,8 +362,7 @@ function onEvent(event) {
 
 function onState(connState, retryInMs) {
   state.connected = connState === "open";
-  const conn = $("conn");
-  conn.dataset.state = connState;
+  $("conn").dataset.state = connState;
   if (connState === "open") {
     setText("conn-text", "Live");
     if (!state.listeningSince) state.listeningSince = Date.now();
@@ -314,23 +376,23 @@ function onState(connState, retryInMs) {
 
 function chooseModel(model) {
   saveViewer({ model });
+  clearPredictNote();
   connection.send({ type: "select_model", model, target: target() });
-  $("predict-note").textContent = "";
   renderModels();
   drawPrediction();
 }
 
 function chooseTarget(value) {
   saveViewer({ target: value });
-  setHistoryTarget($("history-chart"), value);
-  roundsDirty = true;
-  scheduleRounds();
+  clearPredictNote();
+  roundsChanged();
   drawPrediction();
 }
 
 function chooseStream(name) {
   saveViewer({ stream: name });
   state.models = [];
+  clearPredictNote();
   connection.send({ type: "watch", stream: name });
 }
 
@@ -356,8 +418,14 @@ function setupControls() {
     message.className = `form-message ${ok ? "ok" : "bad"}`;
   });
   for (const id of ["export-link", "export-csv"]) {
-    $(id).addEventListener("click", () => showTransient("data-message", "Preparing the export…"));
+    $(id).addEventListener("click", () => showTransient("data-message", "Preparing the file…"));
   }
+}
+
+function showStream(name) {
+  $("stream-select").value = name;
+  chooseStream(name);
+  window.scrollTo({ top: 0 });
 }
 
 function main() {
@@ -372,8 +440,15 @@ function main() {
   setupManualForm();
   setupVerifyForm();
   setupRoundsTable(currentStream);
-  resetHistory($("history-chart"), [], target());
-  drawCalibration($("calibration-chart"), [], null);
+  setupAudit(currentStream);
+  setupStrategy(currentStream);
+  onStrategyResult((result) => renderCost(rtp(), result));
+  setupCare();
+  setupUpload(showStream);
+  renderCost(rtp(), null);
+  drawHistoryChart();
+  drawWhenVisible($("calibration-chart"), () => drawCalibration($("calibration-chart"), [], null));
+  onThemeChange(redrawCharts);
   onTokenChange(() => connection.restart());
   setupControls();
   connection.connect();

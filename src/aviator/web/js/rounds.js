@@ -36,13 +36,25 @@ export class RoundStore {
 // Any round that carries its revealed seeds can be checked, whatever delivered it.
 const verifiable = (round) => Boolean(round.fairness);
 
+/** The multiplier, with a shape and words (not colour alone) saying whether it reached the target. */
+function multiplierCell(m, target) {
+  const hit = m >= target;
+  return el(
+    "td",
+    { class: `num mult ${hit ? "mult-hi" : "mult-lo"}` },
+    el("span", { "aria-hidden": "true" }, hit ? "▲ " : "▼ "),
+    fmtX(m),
+    el("span", { class: "sr-only" }, hit ? " (reached your target)" : " (below your target)"),
+  );
+}
+
 function roundRow(r, target) {
   return el(
     "tr",
     { "data-row": r.stream_seq },
     el("td", { class: "num muted" }, String(r.stream_seq)),
-    el("td", { class: `num mult ${r.multiplier >= target ? "mult-hi" : "mult-lo"}` }, fmtX(r.multiplier)),
-    el("td", {}, r.source),
+    multiplierCell(r.multiplier, target),
+    el("td", { class: "hide-narrow" }, r.source),
     el("td", { class: "muted hide-narrow" }, fmtTime(r.timestamp)),
     el(
       "td",

@@ -65,6 +65,22 @@ export function fmtDuration(seconds) {
   return `${s}s`;
 }
 
+/** Dollars as "$1,234.50" (cents shown below $1,000 or when not whole), with a true minus sign. */
+export function fmtMoney(v) {
+  if (!isNum(v)) return "—";
+  const abs = Math.abs(v);
+  const digits = abs >= 1000 && Number.isInteger(Math.round(abs * 100) / 100) ? 0 : 2;
+  const text = abs.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: 2 });
+  return `${v < 0 ? "−" : ""}$${text}`;
+}
+
+/** A multiplier in few characters for an axis: 2×, 1.5×, 20×, 1k×, 1M×. */
+export function fmtAxisX(v) {
+  if (v >= 1e6) return `${v / 1e6}M×`;
+  if (v >= 1e3) return `${v / 1e3}k×`;
+  return `${v}×`;
+}
+
 /** A verdict's code (skill, no_skill, worse, too_few, baseline) -> the class key used for colour. */
 export function verdictKind(code) {
   const kinds = { skill: "skill", worse: "worse", too_few: "few", baseline: "baseline", no_skill: "none" };
