@@ -19,11 +19,12 @@ import { fillStreamSelect, setupStreamSelect, streamLinks } from "./js/streams.j
 import { appendLog, renderIndicators, renderMetrics } from "./js/system.js";
 import { traced } from "./js/trace.js";
 import { setupUpload } from "./js/upload.js";
-import { $, fmtInt, fmtPct, fmtX, setText, throttle } from "./js/util.js";
+import { $, budgeted, fmtInt, fmtPct, fmtX, setText, throttle } from "./js/util.js";
 import { atTarget, saveViewer, viewer } from "./js/viewer.js";
 
-const FLUSH_MS = 250;
+const FLUSH_MS = 500;
 const CHART_MS = 1000;
+const CHART_SHARE = 0.015;
 const MODELS_REFRESH_MS = 3000;
 const STATUS_POLL_MS = 5000;
 
@@ -71,10 +72,11 @@ function viewerForecasts() {
 
 let roundsDirty = false;
 
-const drawHistoryChart = throttle(() => {
+// The live charts take at most CHART_SHARE of the main thread: a redraw costing d ms waits d / share.
+const drawHistoryChart = budgeted(() => {
   const node = $("history-chart");
   drawWhenVisible(node, () => drawHistory(node, state.store.rounds, target()));
-}, CHART_MS);
+}, CHART_SHARE, CHART_MS);
 
 function renderRoundCount() {
   const n = roundCount();
@@ -101,7 +103,7 @@ function roundsChanged() {
 }
 
 let curveKey = "";
-const drawCurveChart = throttle(() => {
+const drawCurveChart = budgeted(() => {
   const { forecast, house } = viewerForecasts();
   if (!forecast) return;
   const node = $("curve-chart");
@@ -119,7 +121,7 @@ const drawCurveChart = throttle(() => {
       pHouse: house?.p_target,
     });
   });
-}, CHART_MS);
+}, CHART_SHARE, CHART_MS);
 
 function drawPrediction() {
   const p = state.prediction;
@@ -230,7 +232,9 @@ async function resyncRounds() {
   if (ok && Array.isArray(data?.rounds) && data.stream === currentStream()) {
     state.store.replaceAll(data.rounds);
     for (const round of state.syncQueue) state.store.add(round);
-    roundsChanged();
+    roundsDirty = true;
+    flushRounds();
+    drawHistoryChart.now();
   }
   state.syncing = false;
   state.syncQueue = [];
@@ -342,7 +346,9 @@ const handlers = {
     state.store.clear();
     state.status.rounds = 0;
     state.status.stream_seq = 0;
-    roundsChanged();
+    roundsDirty = true;
+    flushRounds();
+    drawHistoryChart.now();
     refreshModels();
   },
   error(data) {
@@ -380,13 +386,16 @@ function chooseModel(model) {
   connection.send({ type: "select_model", model, target: target() });
   renderModels();
   drawPrediction();
+  drawCurveChart.now();
 }
 
 function chooseTarget(value) {
   saveViewer({ target: value });
   clearPredictNote();
   roundsChanged();
+  drawHistoryChart.now();
   drawPrediction();
+  drawCurveChart.now();
 }
 
 function chooseStream(name) {

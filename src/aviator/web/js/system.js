@@ -106,10 +106,11 @@ function logLine(entry) {
 /** Append lines (text only), keeping at most LOG_LINES, following the end if the reader is there. */
 export function appendLog(entries, replace = false) {
   const log = $("log");
-  const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+  const open = log.closest("details")?.open !== false;
+  const atEnd = open && log.scrollHeight - log.scrollTop - log.clientHeight < 24;
   const lines = entries.slice(-LOG_LINES).map(logLine);
   if (replace) log.replaceChildren(...lines);
   else log.append(...lines);
   while (log.childElementCount > LOG_LINES) log.firstElementChild.remove();
-  if (atEnd || replace) log.scrollTop = log.scrollHeight;
+  if (open && (atEnd || replace)) log.scrollTop = log.scrollHeight;
 }

@@ -45,14 +45,19 @@ export function fmtSigned(v, digits = 4) {
   return v > 0 ? `+${s}` : v < 0 ? s.replace("-", "−") : s;
 }
 
+const INT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
 export function fmtInt(v) {
-  return isNum(v) ? Math.round(v).toLocaleString("en-US") : "—";
+  return isNum(v) ? INT.format(Math.round(v)) : "—";
 }
+
+// One formatter for every time shown (building one per call costs more than the rest of a row).
+const TIME = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 
 export function fmtTime(value) {
   const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
   if (Number.isNaN(date.getTime())) return "—";
-  return date.toLocaleTimeString("en-GB", { hour12: false });
+  return TIME.format(date);
 }
 
 export function fmtDuration(seconds) {
@@ -100,6 +105,28 @@ export function throttle(fn, ms) {
       fn();
     }, wait);
   };
+}
+
+/**
+ * Like throttle, but the wait after each run grows with what the run cost: a run taking d ms is not
+ * repeated within d / share ms (and never within `minMs`), so `fn` takes at most `share` of the time.
+ */
+export function budgeted(fn, share, minMs) {
+  let timer = null;
+  let next = 0;
+  const run = () => {
+    clearTimeout(timer);
+    timer = null;
+    const started = performance.now();
+    fn();
+    const cost = performance.now() - started;
+    next = Date.now() + Math.max(minMs, cost / share);
+  };
+  const schedule = () => {
+    if (!timer) timer = setTimeout(run, Math.max(0, next - Date.now()));
+  };
+  schedule.now = run; // what the viewer just asked for is drawn at once
+  return schedule;
 }
 
 /** "memory_mb" -> "Memory mb" (for status keys with no label of their own). */
