@@ -52,8 +52,11 @@ def test_reset_asks_first_and_then_forgets_the_session(page: Page, server: Serve
     page.click("#reset-btn")
     expect(page.locator("#data-message")).to_have_text("Session reset.")
     assert len(asked) == 2
+    # The page dropped what it held: only rounds played since the reset remain (the chart redraws
+    # when on screen).
+    page.locator("#history-chart").scroll_into_view_if_needed()
+    page.wait_for_function("n => document.getElementById('history-chart').data[0].x.length < n", arg=before)
+    held = page.evaluate("document.getElementById('history-chart').data[0].x.length")
     after = httpx.get(f"{server.url}/api/health").json()["rounds"]
     assert after < before
-    # The page dropped what it held: only rounds played since the reset remain.
-    held = page.evaluate("document.getElementById('history-chart').data[0].x.length")
     assert held <= after + 2

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import httpx
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import wait_for_content
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
@@ -14,12 +16,6 @@ if TYPE_CHECKING:
     from tests.e2e.conftest import OpenDashboard, Server
 
 RESPONSIBLE = "#main ~ .responsible"
-
-
-def wait_for_content(page: Page) -> None:
-    page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length >= 5")
-    page.wait_for_function("document.querySelectorAll('#models-table tbody tr').length >= 1")
-    page.wait_for_timeout(400)  # let the throttled panels draw once more
 
 
 def test_desktop_layout(page: Page, screenshot: Callable[[Page, str], Path]) -> None:

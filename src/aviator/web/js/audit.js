@@ -131,6 +131,7 @@ let shown = null;
 
 /** Fetch and show the audit of `stream` (the server caches it per round count). */
 export async function refreshAudit(stream) {
+  if (!stream) return; // no hello yet: the hello asks again
   const message = $("audit-message");
   message.textContent = "Checking…";
   message.className = "form-message";
