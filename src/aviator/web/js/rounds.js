@@ -66,7 +66,7 @@ function roundRow(r, target) {
               type: "button",
               class: "btn btn-small",
               "data-seq": r.stream_seq,
-              "aria-label": `Check the seeds of round ${r.stream_seq}`,
+              "aria-label": `Verify round ${r.stream_seq} from its seeds`,
             },
             "Verify",
           )
