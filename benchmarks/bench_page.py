@@ -194,23 +194,24 @@ def main() -> None:
     args = parser.parse_args()
     with serve(args.warmup) as url:
         results = [measure(url, viewport, args.seconds) for viewport in args.viewports]
-    print(
-        f"{'viewport':<20} {'first load':>11} {'limit':>7} {'script':>7} {'all tasks':>9} {'limit':>6} {'rounds':>7}"
-    )
+    heads = ("first load", "limit", "script", "all tasks", "limit", "rounds")
+    widths = (11, 7, 7, 9, 6, 7)
+    print(f"{'viewport':<20} " + " ".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True)))
     failed = False
     for r in results:
         total = r.weight.total()
         failed |= total > WEIGHT_LIMIT or r.script > SCRIPT_LIMIT
         print(
-            f"{r.viewport:<20} {total / 1e6:>8.3f} MB {WEIGHT_LIMIT / 1e6:>5.1f}MB {r.script:>7.2%} {r.task:>9.2%} "
-            f"{SCRIPT_LIMIT:>6.0%} {r.rounds:>7}"
+            f"{r.viewport:<20} {total / 1e6:>8.3f} MB {WEIGHT_LIMIT / 1e6:>5.1f}MB "
+            f"{r.script:>7.2%} {r.task:>9.2%} {SCRIPT_LIMIT:>6.0%} {r.rounds:>7}"
         )
     for r in results:
         kinds = ", ".join(f"{kind} {size / 1e3:.0f} kB" for kind, size in r.weight.by_kind().items())
         name, size, encoding = r.weight.largest()
         print(f"  {r.viewport}: {kinds}; largest {name} {size / 1e3:.0f} kB ({encoding})")
         print(
-            f"  {r.viewport}: {r.seconds:.0f} s watched; main thread in script {r.script:.2%}, in any task {r.task:.2%}"
+            f"  {r.viewport}: {r.seconds:.0f} s watched; main thread in script {r.script:.2%}, "
+            f"in any task {r.task:.2%}"
         )
     if failed:
         sys.exit(

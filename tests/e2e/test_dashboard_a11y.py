@@ -37,7 +37,7 @@ def test_axe_finds_nothing_serious_and_the_theme_follows_the_system(
     page.locator("#audit-card").scroll_into_view_if_needed()
     expect(page.locator("#audit-verdict")).not_to_have_attribute("data-verdict", "none")
     page.click("#strat-run")
-    expect(page.locator("#strat-words")).to_contain_text("lose")
+    expect(page.locator("#strat-words")).to_contain_text("lose", timeout=30_000)
     screenshot(page, f"dashboard_{name}_{scheme}")
     open_every_fold(page)
     assert serious_violations(page) == []
@@ -57,7 +57,9 @@ def test_colour_is_never_the_only_signal(page: Page) -> None:
     symbols = page.evaluate("new Set(document.getElementById('history-chart').data[0].marker.symbol).size")
     assert symbols == 2
     # Verdicts carry words and a sign, whatever their colour.
-    for verdict in page.locator("#models-table tbody td.verdict-none, #models-table tbody td.verdict-worse").all():
+    for verdict in page.locator(
+        "#models-table tbody td.verdict-none, #models-table tbody td.verdict-worse"
+    ).all():
         assert verdict.inner_text().strip()[0] in "=✗…"
     # The connection state is written out, not only a coloured dot.
     expect(page.locator("#conn-text")).to_have_text("Live")
@@ -66,7 +68,9 @@ def test_colour_is_never_the_only_signal(page: Page) -> None:
 def test_every_control_works_from_the_keyboard(page: Page) -> None:
     wait_for_content(page)
     # The folds open with the keyboard.
-    fold = page.locator("#pred-title ~ details.how summary, section:has(#pred-title) details.how summary").first
+    fold = page.locator(
+        "#pred-title ~ details.how summary, section:has(#pred-title) details.how summary"
+    ).first
     fold.focus()
     page.keyboard.press("Enter")
     expect(page.locator("section:has(#pred-title) details.how")).to_have_attribute("open", "")
@@ -79,13 +83,14 @@ def test_every_control_works_from_the_keyboard(page: Page) -> None:
     # The strategy lab runs from the keyboard.
     page.focus("#strat-rounds")
     page.keyboard.press("Enter")
-    expect(page.locator("#strat-words")).to_contain_text("lose")
+    expect(page.locator("#strat-words")).to_contain_text("lose", timeout=30_000)
     # The file chooser is reachable: its input takes focus (the label shows the focus ring).
     page.focus("#file-input")
     assert page.evaluate("document.activeElement.id") == "file-input"
     # Every control can take focus, none is removed from the tab order.
     unreachable = page.evaluate(
-        """[...document.querySelectorAll('main button, main select, main input, main textarea, main a[href], main summary')]
+        """[...document.querySelectorAll(
+                'main button, main select, main input, main textarea, main a[href], main summary')]
             .filter(e => e.tabIndex < 0 && !e.disabled).map(e => e.id || e.outerHTML.slice(0, 60))"""
     )
     assert unreachable == []

@@ -60,7 +60,7 @@ def test_the_cost_note_says_what_play_loses(open_dashboard: OpenDashboard, serve
     page.select_option("#strat-rule", "martingale")
     page.fill("#strat-rounds", "100")
     page.click("#strat-run")
-    expect(page.locator("#strat-words")).to_contain_text("lose")
+    expect(page.locator("#strat-words")).to_contain_text("lose", timeout=30_000)
     page.click("#care-open")
     expect(page.locator("#care-lab")).to_contain_text("Your last strategy test (Martingale")
     expect(page.locator("#care-lab")).to_contain_text("lost per session on average")

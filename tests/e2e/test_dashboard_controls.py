@@ -22,7 +22,11 @@ def test_switching_the_model_shows_its_forecast_and_skill(page: Page, server: Se
     expect(page.locator("#skill-verdict")).not_to_be_empty()
     # The model's chance stands beside the game's, labelled unless the model has shown skill.
     expect(page.locator("#pred-house-p")).to_have_text("48.5%")
-    code = next(m["skill"]["code"] for m in httpx.get(f"{server.url}/api/models").json()["models"] if m["name"] == other)
+    code = next(
+        m["skill"]["code"]
+        for m in httpx.get(f"{server.url}/api/models").json()["models"]
+        if m["name"] == other
+    )
     if code != "skill":
         expect(page.locator("#pred-claim")).to_contain_text("game's")
     # The curve chart draws this model against the game's odds.

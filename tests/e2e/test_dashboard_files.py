@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import ConsoleLog, Server
@@ -73,20 +73,29 @@ def test_a_csv_file_loads_with_progress_and_its_bad_lines_listed(
 
 def test_a_dropped_json_file_loads_and_a_bad_feed_name_is_refused(page: Page, server: Server) -> None:
     page.fill("#file-stream", "no spaces allowed")
-    page.set_input_files("#file-input", files=[{"name": "r.json", "mimeType": "application/json", "buffer": b"[2]"}])
+    page.set_input_files(
+        "#file-input", files=FilePayload(name="r.json", mimeType="application/json", buffer=b"[2]")
+    )
     expect(page.locator("#file-stream-error")).to_contain_text("1 to 64 letters")
     page.fill("#file-stream", "upload:test-json")
-    rounds = [{"multiplier": 1.5, "timestamp": "2024-02-01T00:00:02Z"}, {"multiplier": 3.25, "timestamp": "2024-02-01T00:00:01Z"}, "x"]
+    rounds = [
+        {"multiplier": 1.5, "timestamp": "2024-02-01T00:00:02Z"},
+        {"multiplier": 3.25, "timestamp": "2024-02-01T00:00:01Z"},
+        "x",
+    ]
     page.evaluate(
         """text => {
             const data = new DataTransfer();
             data.items.add(new File([text], 'rounds.json', { type: 'application/json' }));
-            document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true }));
+            const drop = new DragEvent('drop', { dataTransfer: data, bubbles: true });
+            document.getElementById('drop-zone').dispatchEvent(drop);
         }""",
         json.dumps(rounds),
     )
     expect(page.locator("#file-summary")).to_contain_text("Stored 2 of 3 rows into feed upload:test-json")
-    expect(page.locator("#file-errors li")).to_have_text(['item 3: "x" is not a multiplier (a number like 2.37)'])
+    expect(page.locator("#file-errors li")).to_have_text(
+        ['item 3: "x" is not a multiplier (a number like 2.37)']
+    )
     # Oldest first by their times, whatever the file's order.
     assert stream_rounds(server, "upload:test-json") == [1.5, 3.25]  # newest first
 

@@ -30,7 +30,9 @@ def test_rounds_arrive_and_the_chart_streams(page: Page) -> None:
         "seq => document.getElementById('history-chart').data[0].x.at(-1) >= seq", arg=newest, timeout=10_000
     )
     # Whole round numbers on the x axis, each label once.
-    labels = page.evaluate("[...document.querySelectorAll('#history-chart .xtick text')].map(t => t.textContent)")
+    labels = page.evaluate(
+        "[...document.querySelectorAll('#history-chart .xtick text')].map(t => t.textContent)"
+    )
     assert labels and len(set(labels)) == len(labels), labels
     assert all(label.replace(",", "").isdigit() for label in labels), labels
 
@@ -47,7 +49,9 @@ def test_prediction_is_shown_with_its_skill(page: Page, server: object) -> None:
     expect(page.locator("#pred-target-label")).to_have_text("2.00×")
     expect(page.locator("#pred-house-p")).to_have_text("48.5%")
     expect(page.locator("#skill-verdict")).to_contain_text("baseline")
-    expect(page.locator("#skill-value")).to_have_text(re.compile(r"^(not measured yet|[+−]?\d+\.\d{4} per round)$"))
+    expect(page.locator("#skill-value")).to_have_text(
+        re.compile(r"^(not measured yet|[+−]?\d+\.\d{4} per round)$")
+    )
     # The forecast curve is drawn against the house curve on a log x axis, the target marked.
     traces = page.evaluate("document.getElementById('curve-chart').data.map(t => [t.name, t.x.length])")
     assert traces[0][0].startswith("game's odds") and traces[-1][0] == "your target"

@@ -18,7 +18,11 @@ def test_the_audit_panel_says_its_verdict_in_words_with_its_charts(page: Page, s
     # The words follow the verdict's code, never the server's sentence.
     code = verdict.get_attribute("data-verdict")
     assert code in {"consistent", "inconsistent", "too_few"}
-    words = {"consistent": "Consistent with the published odds", "inconsistent": "Out of line", "too_few": "Too few"}
+    words = {
+        "consistent": "Consistent with the published odds",
+        "inconsistent": "Out of line",
+        "too_few": "Too few",
+    }
     expect(verdict).to_contain_text(words[str(code)])
     expect(page.locator("#audit-figures")).to_contain_text("Return the rounds show")
     expect(page.locator("#audit-figures")).to_contain_text(f"published {report['rtp']['claimed']}")
@@ -75,7 +79,9 @@ def test_a_bad_value_is_named_and_a_busy_lab_says_try_again(page: Page, console:
     page.route("**/api/strategy", busy)
     try:
         page.click("#strat-run")
-        expect(page.locator("#strat-message")).to_have_text("The lab is busy with other runs: try again in 7 s.")
+        expect(page.locator("#strat-message")).to_have_text(
+            "The lab is busy with other runs: try again in 7 s."
+        )
         expect(page.locator("#strat-run")).to_be_enabled()
     finally:
         page.unroute("**/api/strategy")

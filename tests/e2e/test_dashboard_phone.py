@@ -33,7 +33,8 @@ OVERFLOWS = """() => {
             const r = el.getBoundingClientRect();
             if (!r.width || !r.height) continue;
             if (r.right > box.right + 1 || r.left < box.left - 1)
-                out.push(`${name}: <${el.tagName.toLowerCase()} id=${el.id} class=${el.className}> ${r.left}-${r.right} outside ${box.left}-${box.right}`);
+                out.push(`${name}: <${el.tagName.toLowerCase()} id=${el.id} class=${el.className}> `
+                    + `${r.left}-${r.right} outside ${box.left}-${box.right}`);
             const style = getComputedStyle(el);
             if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1)
                 out.push(`${name}: <${el.tagName.toLowerCase()} id=${el.id}> scrolls sideways`);
@@ -44,7 +45,10 @@ OVERFLOWS = """() => {
 
 
 def test_no_panel_overflows_at_360_px(
-    open_dashboard: OpenDashboard, server: Server, screenshot: Callable[[Page, str], Path], console: ConsoleLog
+    open_dashboard: OpenDashboard,
+    server: Server,
+    screenshot: Callable[[Page, str], Path],
+    console: ConsoleLog,
 ) -> None:
     console.allow(r"status of 422")  # the refused values of the manual entry
     page = open_dashboard(server, viewport=NARROW)
@@ -53,7 +57,7 @@ def test_no_panel_overflows_at_360_px(
     expect(page.locator("#audit-verdict")).not_to_have_attribute("data-verdict", "none")
     page.select_option("#strat-rule", "two-bet")
     page.click("#strat-run")
-    expect(page.locator("#strat-words")).to_contain_text("lose")
+    expect(page.locator("#strat-words")).to_contain_text("lose", timeout=30_000)
     page.fill("#manual-values", "1.5 abc 0.2")
     page.click("#manual-submit")
     expect(page.locator("#manual-errors li")).to_have_count(2)
