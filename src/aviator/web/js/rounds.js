@@ -96,6 +96,13 @@ export function renderRoundsTable(rounds, target) {
     if (r.stream_seq === topSeq) break;
     fresh.push(roundRow(r, target));
   }
+  // The rows kept must be the rounds that follow: after a gap was filled in, they are not.
+  const shownSeqs = [...body.children].map((row) => Number(row.dataset.row));
+  const following = newest.slice(fresh.length, fresh.length + shownSeqs.length).map((r) => r.stream_seq);
+  if (following.some((seq, i) => seq !== shownSeqs[i])) {
+    body.replaceChildren(...newest.map((r) => roundRow(r, target)));
+    return;
+  }
   body.prepend(...fresh);
   while (body.childElementCount > newest.length) body.lastElementChild.remove();
 }
