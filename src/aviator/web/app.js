@@ -2,16 +2,18 @@
 // Each viewer has its own stream, model and target (js/viewer.js); the server sends every model's
 // forecast of the stream, and the page reads the viewer's at the viewer's target. Charts are drawn at
 // most about once a second, and only when on screen (js/chartbase.js), so the page stays light.
-import { api, ensureToken, errorText, getToken, onTokenChange, setAuthRequired } from "./js/api.js";
+import { api, getToken, onTokenChange, setAuthRequired } from "./js/api.js";
 import { auditStreamChanged, redrawAudit, setupAudit } from "./js/audit.js";
 import { renderCost, setupCare } from "./js/care.js";
 import { drawWhenVisible, onThemeChange } from "./js/chartbase.js";
-import { drawCalibration, drawCurve, drawHistory } from "./js/charts.js";
+import { drawCalibration } from "./js/charts.js";
 import { Connection } from "./js/conn.js";
+import { drawCalibrationChart, drawCurveChart, drawHistoryChart, forgetDrawn } from "./js/livecharts.js";
 import { setupVerifyForm } from "./js/fairness.js";
 import { setupManualForm } from "./js/manual.js";
 import { renderPrediction } from "./js/prediction.js";
-import { HELD_ROUNDS, RoundStore, renderRoundsTable, setupRoundsTable } from "./js/rounds.js";
+import { setupSessionButtons } from "./js/session.js";
+import { HELD_ROUNDS, renderRoundsTable, setupRoundsTable } from "./js/rounds.js";
 import { fillModelSelect, fillSettings, setupModelSelect, setupSettingsForm } from "./js/settings.js";
 import { renderDistribution, renderModelStats, renderModelsTable } from "./js/stats.js";
 import { lastStrategy, onStrategyResult, redrawStrategy, setupStrategy } from "./js/strategy.js";
@@ -19,64 +21,28 @@ import { fillStreamSelect, setupStreamSelect, streamLinks } from "./js/streams.j
 import { appendLog, renderIndicators, renderMetrics } from "./js/system.js";
 import { traced } from "./js/trace.js";
 import { setupUpload } from "./js/upload.js";
-import { $, budgeted, fmtInt, fmtPct, fmtX, setText, throttle } from "./js/util.js";
-import { atTarget, saveViewer, viewer } from "./js/viewer.js";
+import { $, fmtInt, fmtPct, fmtX, setText, throttle } from "./js/util.js";
+import {
+  currentStream,
+  modelNames,
+  roundCount,
+  rtp,
+  scoringTarget,
+  selectedModel,
+  state,
+  target,
+  viewerForecasts,
+} from "./js/state.js";
+import { saveViewer, viewer } from "./js/viewer.js";
 
 const FLUSH_MS = 500;
-const CHART_MS = 1000;
-const CHART_SHARE = 0.015;
 const MODELS_REFRESH_MS = 3000;
 const STATUS_POLL_MS = 5000;
-
-const state = {
-  connected: false,
-  stream: null, // the stream the server last said hello for
-  streams: [],
-  status: {},
-  settings: null,
-  models: [],
-  prediction: null,
-  grid: [],
-  store: new RoundStore(),
-  syncing: false,
-  syncQueue: [],
-  arrivals: [], // arrival times (ms) of round events, for the rate shown
-  listeningSince: 0,
-  predictRequested: false,
-};
-
-const currentStream = () => state.stream ?? viewer.stream;
-const target = () => viewer.target ?? state.settings?.target ?? 2;
-const scoringTarget = () => state.settings?.target ?? 2;
-const streamInfo = () => state.streams.find((s) => s.name === currentStream());
-const rtp = () => streamInfo()?.rtp ?? state.settings?.rtp ?? 0.97;
-const modelNames = () => Object.keys(state.prediction?.forecasts || {});
-const selectedModel = () => {
-  const wanted = viewer.model ?? state.settings?.model ?? state.prediction?.selected ?? "house";
-  const names = modelNames();
-  return !names.length || names.includes(wanted) ? wanted : "house";
-};
-/** The newest round number of the feed: the one count shown everywhere. */
-const roundCount = () => Math.max(state.status.stream_seq || 0, state.store.lastSeq);
-
-/** The viewer's model's forecast, and the house's, read at the viewer's target. */
-function viewerForecasts() {
-  const forecasts = state.prediction?.forecasts || {};
-  return {
-    forecast: atTarget(forecasts[selectedModel()], state.grid, target()),
-    house: atTarget(forecasts.house, state.grid, target()),
-  };
-}
 
 // ---- rendering (batched: thousands of rounds a minute must not mean thousands of redraws) -------
 
 let roundsDirty = false;
 
-// The live charts take at most CHART_SHARE of the main thread: a redraw costing d ms waits d / share.
-const drawHistoryChart = budgeted(() => {
-  const node = $("history-chart");
-  drawWhenVisible(node, () => drawHistory(node, state.store.rounds, target()));
-}, CHART_SHARE, CHART_MS);
 
 function renderRoundCount() {
   const n = roundCount();
@@ -102,26 +68,6 @@ function roundsChanged() {
   scheduleRounds();
 }
 
-let curveKey = "";
-const drawCurveChart = budgeted(() => {
-  const { forecast, house } = viewerForecasts();
-  if (!forecast) return;
-  const node = $("curve-chart");
-  const key = [forecast.model, forecast.target, rtp(), forecast.model === "house" ? "" : forecast.seq, state.grid.length].join("|");
-  if (key === curveKey) return;
-  drawWhenVisible(node, () => {
-    curveKey = key;
-    drawCurve(node, {
-      grid: state.grid,
-      survival: forecast.survival,
-      rtp: rtp(),
-      target: forecast.target,
-      model: forecast.model,
-      pModel: forecast.p_target,
-      pHouse: house?.p_target,
-    });
-  });
-}, CHART_SHARE, CHART_MS);
 
 function drawPrediction() {
   const p = state.prediction;
@@ -153,23 +99,13 @@ function renderSystem() {
   renderMetrics({ ...state.status, stream_seq: roundCount() }, pageRate());
 }
 
-let calibrationKey = "";
 function renderModels() {
   const names = state.models.length ? state.models.map((m) => m.name) : modelNames();
   const trained = Object.fromEntries(state.models.map((m) => [m.name, m.trained]));
   fillModelSelect(names, selectedModel(), trained);
   renderModelsTable(state.models, selectedModel(), scoringTarget(), rtp());
   renderModelStats(state.models, selectedModel(), scoringTarget(), rtp());
-  const current = state.models.find((m) => m.name === selectedModel());
-  const rows = current?.calibration || [];
-  const key = `${selectedModel()}|${current?.rounds ?? 0}`;
-  if (key !== calibrationKey) {
-    const node = $("calibration-chart");
-    drawWhenVisible(node, () => {
-      calibrationKey = key;
-      drawCalibration(node, rows, selectedModel());
-    });
-  }
+  drawCalibrationChart();
   setText("cal-meta", `${selectedModel()}, every scored round`);
   renderRoundCount();
 }
@@ -182,8 +118,7 @@ function renderStreams() {
 }
 
 function redrawCharts() {
-  curveKey = "";
-  calibrationKey = "";
+  forgetDrawn();
   drawHistoryChart();
   drawCurveChart();
   renderModels();
@@ -411,24 +346,7 @@ function setupControls() {
     state.predictRequested = connection.send({ type: "predict", model: selectedModel(), target: target() });
     if (!state.predictRequested) showTransient("predict-error", "Not connected: the request was not sent.");
   });
-  $("reset-btn").addEventListener("click", async () => {
-    const message = $("data-message");
-    const sure = window.confirm(
-      "Reset the session?\n\nEvery stored round, prediction and score of every stream will be deleted. Export first if you want to keep them.",
-    );
-    if (!sure) return;
-    if (!(await ensureToken())) {
-      message.textContent = "An API token is needed to reset.";
-      message.className = "form-message bad";
-      return;
-    }
-    const { ok, status, data } = await api("/api/reset", { method: "POST", auth: true });
-    message.textContent = ok ? "Session reset." : errorText(data, status);
-    message.className = `form-message ${ok ? "ok" : "bad"}`;
-  });
-  for (const id of ["export-link", "export-csv"]) {
-    $(id).addEventListener("click", () => showTransient("data-message", "Preparing the file…"));
-  }
+  setupSessionButtons(showTransient);
 }
 
 function showStream(name) {

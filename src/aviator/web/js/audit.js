@@ -33,6 +33,7 @@ function drawReturn(node, report) {
   ];
   const high = x.at(-1) ?? 100;
   window.Plotly.react(node, traces, baseLayout({
+    margin: { l: 62, r: 12, t: 8, b: 40 },
     xaxis: axis({ type: "log", title: { text: "cash out at", standoff: 4 }, tickmode: "array", ...multiplierTicks(1, high) }),
     yaxis: axis({ title: { text: "paid back per 1 staked", standoff: 4 }, rangemode: "tozero" }),
   }), CONFIG);
@@ -49,6 +50,7 @@ function drawSurvival(node, report) {
     { x, y: points.map((p) => p.law), mode: "lines", name: "published law", line: { color: c.house, dash: "dash", width: 1.5 } },
   ];
   window.Plotly.react(node, traces, baseLayout({
+    margin: { l: 62, r: 12, t: 8, b: 40 },
     xaxis: axis({ type: "log", title: { text: "multiplier", standoff: 4 }, tickmode: "array", ...multiplierTicks(1, x.at(-1) ?? 100) }),
     yaxis: axis({ type: "log", title: { text: "share of rounds", standoff: 4 }, tickformat: ".1~%", range: [Math.log10(lowest / 2), 0.02] }),
   }), CONFIG);
@@ -64,6 +66,7 @@ function drawPit(node, report) {
     { x: mid, y: bins.map((b) => b.band_low), mode: "markers", showlegend: false, marker: { symbol: "line-ew-open", size: 12, color: c.house, line: { width: 2, color: c.house } }, hoverinfo: "skip" },
   ];
   window.Plotly.react(node, traces, baseLayout({
+    margin: { l: 62, r: 12, t: 8, b: 40 },
     bargap: 0,
     xaxis: axis({ range: [0, 1], title: { text: "round as an even-spread number", standoff: 4 } }),
     yaxis: axis({ title: { text: "rounds", standoff: 4 }, rangemode: "tozero" }),
@@ -115,7 +118,8 @@ export function renderAudit(report, stream) {
   line.dataset.verdict = report.verdict;
   const failed = report.failed_parts.map((p) => PART_WORDS[p] || p).join("; ");
   line.textContent = report.verdict === "inconsistent" ? `${VERDICT.inconsistent}: ${failed}.` : VERDICT[report.verdict] || report.verdict_words;
-  setText("audit-meta", `feed ${stream} · ${fmtInt(report.rounds)} rounds · ${report.verdict_words}`);
+  setText("audit-meta", `feed ${stream} · ${fmtInt(report.rounds)} rounds`);
+  setText("audit-words", report.verdict_words);
   setText("audit-return-help", report.help?.return_curve || "");
   setText("audit-survival-help", report.help?.survival || "");
   setText("audit-pit-help", report.help?.pit_histogram || "");
