@@ -299,7 +299,8 @@ def serious_violations(tab: Page) -> list[str]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    tab.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol: a script tag would be refused by the page's CSP.
+    tab.evaluate(AXE.read_text(encoding="utf-8"))
     found: list[dict[str, object]] = tab.evaluate(
         """async () => {
             const result = await axe.run(document, { resultTypes: ["violations"] });
@@ -311,6 +312,21 @@ def serious_violations(tab: Page) -> list[str]:
     return [f"{v['id']}: {v['targets']}" for v in found]
 
 
+def wait_js(tab: Page, expression: str, arg: object = None, timeout: float = 15_000) -> None:
+    """Wait until `expression` (a JavaScript expression or function of `arg`) is truthy in the page.
+
+    Polled from here with ``evaluate`` (the DevTools protocol), not with ``wait_for_function``, whose
+    in-page polling evaluates strings and so is refused by the page's Content Security Policy.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        if tab.evaluate(expression, arg):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout / 1000:g} s: {expression[:200]}")
+        tab.wait_for_timeout(100)
+
+
 def open_every_fold(tab: Page) -> None:
     """Open every "how to read this" and "details" fold, so what they hold is checked too."""
     tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
@@ -318,7 +334,7 @@ def open_every_fold(tab: Page) -> None:
 
 def wait_for_content(tab: Page) -> None:
     """Rounds, models and a forecast on the page, and the throttled panels drawn once more."""
-    tab.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length >= 5")
-    tab.wait_for_function("document.querySelectorAll('#models-table tbody tr').length >= 1")
-    tab.wait_for_function("document.getElementById('pred-p-target').textContent.includes('%')")
+    wait_js(tab, "document.querySelectorAll('#rounds-table tbody tr').length >= 5")
+    wait_js(tab, "document.querySelectorAll('#models-table tbody tr').length >= 1")
+    wait_js(tab, "document.getElementById('pred-p-target').textContent.includes('%')")
     tab.wait_for_timeout(600)

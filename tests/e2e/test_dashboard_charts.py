@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import httpx
 from playwright.sync_api import Page, WebSocketRoute, expect
 
+from tests.e2e.conftest import wait_js
+
 if TYPE_CHECKING:
     from tests.e2e.conftest import OpenDashboard, Server
 
@@ -41,20 +43,20 @@ def test_rounds_dropped_on_the_way_are_filled_in(open_dashboard: OpenDashboard, 
     assert dropping["dropped"] >= 3
     # While one round in three is lost on the way, the page fills the gaps from the store within a
     # second or two (the newest rows may still wait for their fill), and every gap once the loss stops.
-    page.wait_for_function(CONSECUTIVE, arg=8, timeout=15_000)
+    wait_js(page, CONSECUTIVE, 8, timeout=15_000)
     dropping["on"] = False
-    page.wait_for_function(CONSECUTIVE, arg=0)
+    wait_js(page, CONSECUTIVE, 0)
 
 
 def test_few_rounds_and_a_huge_one_still_give_readable_axes(page: Page, server: Server) -> None:
     rounds = [{"multiplier": m, "source": "outlier-test"} for m in (1.5, 2.0, 1_000_000.0, 3.2)]
     response = httpx.post(f"{server.url}/api/rounds", json=rounds, timeout=10)
     assert response.status_code == 200, response.text
-    page.wait_for_function(
-        "[...document.querySelectorAll('#stream-select option')].some(o => o.value === 'outlier-test')"
+    wait_js(
+        page, "[...document.querySelectorAll('#stream-select option')].some(o => o.value === 'outlier-test')"
     )
     page.select_option("#stream-select", "outlier-test")
-    page.wait_for_function("document.getElementById('history-chart').data[0].x.length === 4")
+    wait_js(page, "document.getElementById('history-chart').data[0].x.length === 4")
     xs = page.evaluate("[...document.querySelectorAll('#history-chart .xtick text')].map(t => t.textContent)")
     assert xs == ["1", "2", "3", "4"], xs  # not 1, 1.5, 2, 2.5 or 1, 2, 2, 3
     ys = page.evaluate("[...document.querySelectorAll('#history-chart .ytick text')].map(t => t.textContent)")

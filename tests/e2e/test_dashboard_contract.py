@@ -11,6 +11,8 @@ import httpx
 from jsonschema import Draft202012Validator
 from playwright.sync_api import Browser, FilePayload, WebSocket, expect
 
+from tests.e2e.conftest import wait_js
+
 if TYPE_CHECKING:
     from tests.e2e.conftest import ConsoleLog, Server
 
@@ -34,7 +36,7 @@ def test_every_event_matches_the_published_schema_and_the_page_reads_only_its_fi
         assert page.evaluate("1") == 1
         page.goto(f"{server.url}/?trace-reads=1")
         expect(page.locator("#conn")).to_have_attribute("data-state", "open")
-        page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length >= 5")
+        wait_js(page, "document.querySelectorAll('#rounds-table tbody tr').length >= 5")
         # Walk through what a viewer does: other model, predict, a setting, a new stream, back.
         page.select_option("#model-select", "empirical")
         page.click("#predict-now")
@@ -48,7 +50,7 @@ def test_every_event_matches_the_published_schema_and_the_page_reads_only_its_fi
         page.select_option("#stream-select", "manual")
         expect(page.locator("#rounds-table tbody tr")).to_have_count(3)
         page.select_option("#stream-select", "simulator")
-        page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length >= 5")
+        wait_js(page, "document.querySelectorAll('#rounds-table tbody tr').length >= 5")
         # The panels that read REST answers: the audit, the strategy lab (exact figures too), a file.
         page.locator("#audit-card").scroll_into_view_if_needed()
         expect(page.locator("#audit-verdict")).not_to_have_attribute("data-verdict", "none")

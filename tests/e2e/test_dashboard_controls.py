@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import httpx
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import wait_js
+
 if TYPE_CHECKING:
     from tests.e2e.conftest import Server
 
@@ -30,9 +32,7 @@ def test_switching_the_model_shows_its_forecast_and_skill(page: Page, server: Se
     if code != "skill":
         expect(page.locator("#pred-claim")).to_contain_text("game's")
     # The curve chart draws this model against the game's odds.
-    page.wait_for_function(
-        "name => document.getElementById('curve-chart').data.some(t => t.name === name)", arg=other
-    )
+    wait_js(page, "name => document.getElementById('curve-chart').data.some(t => t.name === name)", other)
     # The choice is this viewer's own: the server's default for everyone else stays.
     assert httpx.get(f"{server.url}/api/settings").json()["model"] == "house"
     expect(page.locator("#model-error")).to_be_empty()

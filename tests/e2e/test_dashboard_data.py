@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 import httpx
 from playwright.sync_api import Dialog, Page, expect
 
+from tests.e2e.conftest import wait_js
+
 if TYPE_CHECKING:
     from tests.e2e.conftest import Server
 
 
 def test_export_downloads_the_session(page: Page, tmp_path: Path) -> None:
-    page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length > 0")
+    wait_js(page, "document.querySelectorAll('#rounds-table tbody tr').length > 0")
     with page.expect_download() as info:
         page.click("#export-link")
     download = info.value
@@ -30,7 +32,7 @@ def test_export_downloads_the_session(page: Page, tmp_path: Path) -> None:
 
 
 def test_reset_asks_first_and_then_forgets_the_session(page: Page, server: Server) -> None:
-    page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length >= 5")
+    wait_js(page, "document.querySelectorAll('#rounds-table tbody tr').length >= 5")
     asked: list[str] = []
 
     def dismiss(dialog: Dialog) -> None:
@@ -55,7 +57,7 @@ def test_reset_asks_first_and_then_forgets_the_session(page: Page, server: Serve
     # The page dropped what it held: only rounds played since the reset remain (the chart redraws
     # when on screen).
     page.locator("#history-chart").scroll_into_view_if_needed()
-    page.wait_for_function("n => document.getElementById('history-chart').data[0].x.length < n", arg=before)
+    wait_js(page, "n => document.getElementById('history-chart').data[0].x.length < n", before)
     held = page.evaluate("document.getElementById('history-chart').data[0].x.length")
     after = httpx.get(f"{server.url}/api/health").json()["rounds"]
     assert after < before

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import httpx
 from playwright.sync_api import FilePayload, Page, expect
 
+from tests.e2e.conftest import wait_js
+
 if TYPE_CHECKING:
     from tests.e2e.conftest import ConsoleLog, Server
 
@@ -68,7 +70,7 @@ def test_a_csv_file_loads_with_progress_and_its_bad_lines_listed(
     # One tap shows the loaded feed.
     page.click("#file-show")
     expect(page.locator("#stream-select")).to_have_value("upload:test-csv")
-    page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length === 50")
+    wait_js(page, "document.querySelectorAll('#rounds-table tbody tr').length === 50")
 
 
 def test_a_dropped_json_file_loads_and_a_bad_feed_name_is_refused(page: Page, server: Server) -> None:
@@ -101,7 +103,7 @@ def test_a_dropped_json_file_loads_and_a_bad_feed_name_is_refused(page: Page, se
 
 
 def test_the_chosen_feed_exports_as_csv(page: Page, tmp_path: Path) -> None:
-    page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length > 0")
+    wait_js(page, "document.querySelectorAll('#rounds-table tbody tr').length > 0")
     with page.expect_download() as info:
         page.click("#export-csv")
     download = info.value

@@ -7,6 +7,8 @@ import re
 import httpx
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import wait_js
+
 
 def first_seq(page: Page) -> int:
     """The seq of the newest round in the recent-rounds table."""
@@ -19,15 +21,18 @@ def test_rounds_arrive_and_the_chart_streams(page: Page) -> None:
     rows = page.locator("#rounds-table tbody tr")
     expect(rows.first).to_be_visible()
     seen = first_seq(page)
-    page.wait_for_function(
-        "seq => Number(document.querySelector('#rounds-table tbody tr td').textContent) > seq", arg=seen
+    wait_js(
+        page, "seq => Number(document.querySelector('#rounds-table tbody tr td').textContent) > seq", seen
     )
     points = page.evaluate("document.getElementById('history-chart').data[0].x.length")
     assert points > 0
     # The chart follows the table (it redraws within its share of the page's time: a few seconds).
     newest = first_seq(page)
-    page.wait_for_function(
-        "seq => document.getElementById('history-chart').data[0].x.at(-1) >= seq", arg=newest, timeout=10_000
+    wait_js(
+        page,
+        "seq => document.getElementById('history-chart').data[0].x.at(-1) >= seq",
+        newest,
+        timeout=10_000,
     )
     # Whole round numbers on the x axis, each label once.
     labels = page.evaluate(

@@ -7,7 +7,7 @@ import json
 import httpx
 from playwright.sync_api import Page, Route, expect
 
-from tests.e2e.conftest import ConsoleLog, Server
+from tests.e2e.conftest import ConsoleLog, Server, wait_js
 
 
 def test_the_audit_panel_says_its_verdict_in_words_with_its_charts(page: Page, server: Server) -> None:
@@ -27,7 +27,7 @@ def test_the_audit_panel_says_its_verdict_in_words_with_its_charts(page: Page, s
     expect(page.locator("#audit-figures")).to_contain_text("Return the rounds show")
     expect(page.locator("#audit-figures")).to_contain_text(f"published {report['rtp']['claimed']}")
     # The three charts: the return against the flat published line, survival on log-log, the PIT bars.
-    page.wait_for_function("document.getElementById('audit-pit').data?.length >= 1")
+    wait_js(page, "document.getElementById('audit-pit').data?.length >= 1")
     ret = page.evaluate("document.getElementById('audit-return').data.map(t => t.name)")
     assert any(str(name).startswith("published") for name in ret) and "paid back" in ret
     axes = page.evaluate(
@@ -56,7 +56,7 @@ def test_a_strategy_run_shows_its_cost_fan_and_wald_line(page: Page) -> None:
     expect(figures).to_contain_text("Sessions ruined")
     expect(figures).to_contain_text("exact")  # martingale has exact figures
     expect(page.locator("#strat-wald")).to_contain_text("Every dollar staked returns 0.97 on average")
-    page.wait_for_function("document.getElementById('strat-fan').data?.length >= 5")
+    wait_js(page, "document.getElementById('strat-fan').data?.length >= 5")
     names = page.evaluate("document.getElementById('strat-fan').data.map(t => t.name)")
     assert "middle session" in names and "middle 90% of sessions" in names
     x = page.evaluate("document.getElementById('strat-fan').data.at(-2).x")
