@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,8 @@ def test_export_downloads_the_session(page: Page, tmp_path: Path) -> None:
 
 
 def test_reset_asks_first_and_then_forgets_the_session(page: Page, server: Server) -> None:
-    wait_js(page, "document.querySelectorAll('#rounds-table tbody tr').length >= 5")
+    # At least 30 rounds held, so a chart that kept them would show it.
+    wait_js(page, "document.getElementById('history-chart').data[0].x.length >= 30", timeout=30_000)
     asked: list[str] = []
 
     def dismiss(dialog: Dialog) -> None:
@@ -57,8 +59,12 @@ def test_reset_asks_first_and_then_forgets_the_session(page: Page, server: Serve
     # The page dropped what it held: only rounds played since the reset remain (the chart redraws
     # when on screen).
     page.locator("#history-chart").scroll_into_view_if_needed()
-    wait_js(page, "n => document.getElementById('history-chart').data[0].x.length < n", before)
-    held = page.evaluate("document.getElementById('history-chart').data[0].x.length")
-    after = httpx.get(f"{server.url}/api/health").json()["rounds"]
+    deadline = time.monotonic() + 4  # fewer than 30 rounds are played meanwhile
+    while True:
+        held = page.evaluate("document.getElementById('history-chart').data[0].x.length")
+        after = httpx.get(f"{server.url}/api/health").json()["rounds"]
+        if held <= after + 2 or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(200)
     assert after < before
     assert held <= after + 2
