@@ -55,7 +55,7 @@ def test_a_strategy_run_shows_its_cost_fan_and_wald_line(page: Page) -> None:
     figures = page.locator("#strat-figures")
     expect(figures).to_contain_text("Sessions ruined")
     expect(figures).to_contain_text("exact")  # martingale has exact figures
-    expect(page.locator("#strat-wald")).to_contain_text("Every dollar staked returns 0.97 on average")
+    expect(page.locator("#strat-wald")).to_contain_text("every dollar staked returns 0.97 on average")
     wait_js(page, "document.getElementById('strat-fan').data?.length >= 5")
     names = page.evaluate("document.getElementById('strat-fan').data.map(t => t.name)")
     assert "middle session" in names and "middle 90% of sessions" in names

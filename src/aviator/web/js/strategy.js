@@ -106,11 +106,11 @@ export function renderStrategy(result) {
     figure("Sessions ruined", ...ruin),
   );
   const wald = result.wald_check;
+  const agrees = wald.holds ? "the gap is within chance" : "the gap is more than chance gives: more sessions would tell";
   $("strat-wald").textContent =
-    `Every dollar staked returns ${wald.return_per_dollar} on average, so the expected profit is ` +
-    `(${wald.return_per_dollar} − 1) × the total staked = ${fmtMoney(wald.expected_profit)}; the simulation gave ` +
-    `${fmtMoney(wald.simulated_profit.estimate)} (${wald.holds ? "within its likely range of it" : "further than its likely range: more sessions would tell"}). ` +
-    `${result.law_words}.`;
+    `Wald's identity: every dollar staked returns ${wald.return_per_dollar} on average, whatever the rule, so the expected ` +
+    `profit is (${wald.return_per_dollar} − 1) × the total staked = ${fmtMoney(wald.expected_profit)}; the simulation gave ` +
+    `${fmtMoney(wald.simulated_profit.estimate)} (${agrees}). Simulated on ${result.law_words}.`;
   if (plotlyReady()) drawWhenVisible($("strat-fan"), () => drawFan($("strat-fan"), result));
 }
 
