@@ -27,9 +27,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 NPM_PACKAGES := plotly.js-basic-dist-min@4.1.1 axe-core@4.14.1
 VENDOR_STAMP := vendor/.installed-4.1.1-4.14.1
 
+# A failed install only warns (the page still runs); the accessibility tests then fail in CI.
 $(VENDOR_STAMP):
 	@if command -v npm >/dev/null 2>&1; then \
-		npm install --silent --no-save --no-audit --no-fund --prefix vendor $(NPM_PACKAGES) && touch $(VENDOR_STAMP); \
+		npm install --silent --no-save --no-audit --no-fund --prefix vendor $(NPM_PACKAGES) && touch $(VENDOR_STAMP) \
+		|| echo "npm install failed: the dashboard serves the full plotly bundle; accessibility tests need axe-core"; \
 	else echo "npm not found: the dashboard serves the full plotly bundle; accessibility tests need npm"; fi
 
 vendor: $(VENDOR_STAMP)
