@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Literal
 
 import httpx
 import pytest
@@ -65,12 +66,14 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 90.0) -> None:
-        executable = Path(sys.executable).parent / "aviator"
-        env = {**os.environ, "AVIATOR_DATABASE_URL": f"sqlite:///{self.database}"}
+        # `python -m aviator` with this checkout's src first on the path: the server under test is the
+        # tree under test, not whatever an installed `aviator` script would import.
+        path = os.pathsep.join(p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH", "")) if p)
+        env = {**os.environ, "AVIATOR_DATABASE_URL": f"sqlite:///{self.database}", "PYTHONPATH": path}
         env.pop("AVIATOR_API_TOKEN", None)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(executable), "run", "--fast", "--port", str(self.port)],
+                [sys.executable, "-m", "aviator", "run", "--fast", "--port", str(self.port)],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -192,10 +195,12 @@ def console() -> Iterator[ConsoleLog]:
     assert log.unexpected() == [], f"console errors: {log.unexpected()}"
 
 
-def _open_tab(context: BrowserContext, srv: Server) -> Page:
+def _open_tab(context: BrowserContext, srv: Server, before: Callable[[Page], None] | None = None) -> Page:
     tab = context.new_page()
     tab.set_default_timeout(15_000)
     _ROUTER.watch(tab)
+    if before is not None:
+        before(tab)  # e.g. install a fake clock before the page's scripts run
     tab.goto(srv.url + "/")
     tab.wait_for_selector('#conn[data-state="open"]')
     return tab
@@ -209,10 +214,17 @@ def open_dashboard(browser: Browser, console: ConsoleLog) -> Iterator[OpenDashbo
     """``open_dashboard(server, viewport=...)``: a connected dashboard tab in a context of its own."""
     contexts: list[BrowserContext] = []
 
-    def open_tab(srv: Server, viewport: ViewportSize | None = None) -> Page:
-        context = browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True)
+    def open_tab(
+        srv: Server,
+        viewport: ViewportSize | None = None,
+        color_scheme: Literal["light", "dark"] = "dark",
+        before: Callable[[Page], None] | None = None,
+    ) -> Page:
+        context = browser.new_context(
+            viewport=viewport or DESKTOP, accept_downloads=True, color_scheme=color_scheme
+        )
         contexts.append(context)
-        return _open_tab(context, srv)
+        return _open_tab(context, srv, before)
 
     yield open_tab
     for context in contexts:
@@ -271,3 +283,58 @@ def _screenshot(tab: Page, name: str) -> Path:
 def screenshot() -> Callable[[Page, str], Path]:
     """``screenshot(page, name)``: name.png (viewport) and name_full.png under artifacts/screenshots/."""
     return _screenshot
+
+
+AXE = REPO / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(tab: Page) -> list[str]:
+    """axe-core over the whole page: every serious or critical violation, as "rule: target" lines.
+
+    axe comes from the npm registry into the git-ignored vendor/ folder (``make vendor``); without it
+    the test is skipped, except in CI, where it fails.
+    """
+    if not AXE.is_file():
+        message = f"axe-core is not installed at {AXE.relative_to(REPO)}: run `make vendor`"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    # Evaluated through the DevTools protocol: a script tag would be refused by the page's CSP.
+    tab.evaluate(AXE.read_text(encoding="utf-8"))
+    found: list[dict[str, object]] = tab.evaluate(
+        """async () => {
+            const result = await axe.run(document, { resultTypes: ["violations"] });
+            return result.violations
+                .filter(v => v.impact === "serious" || v.impact === "critical")
+                .map(v => ({ id: v.id, targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")) }));
+        }"""
+    )
+    return [f"{v['id']}: {v['targets']}" for v in found]
+
+
+def wait_js(tab: Page, expression: str, arg: object = None, timeout: float = 15_000) -> None:
+    """Wait until `expression` (a JavaScript expression or function of `arg`) is truthy in the page.
+
+    Polled from here with ``evaluate`` (the DevTools protocol), not with ``wait_for_function``, whose
+    in-page polling evaluates strings and so is refused by the page's Content Security Policy.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        if tab.evaluate(expression, arg):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout / 1000:g} s: {expression[:200]}")
+        tab.wait_for_timeout(100)
+
+
+def open_every_fold(tab: Page) -> None:
+    """Open every "how to read this" and "details" fold, so what they hold is checked too."""
+    tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+
+
+def wait_for_content(tab: Page) -> None:
+    """Rounds, models and a forecast on the page, and the throttled panels drawn once more."""
+    wait_js(tab, "document.querySelectorAll('#rounds-table tbody tr').length >= 5")
+    wait_js(tab, "document.querySelectorAll('#models-table tbody tr').length >= 1")
+    wait_js(tab, "document.getElementById('pred-p-target').textContent.includes('%')")
+    tab.wait_for_timeout(600)

@@ -1,5 +1,6 @@
 """The page and the server keep one contract: every event the page receives during a live run is
-valid against the published schemas, and the page reads no field those schemas lack."""
+valid against the published schemas, and the page reads no field those schemas lack (nor any field a
+REST answer it reads lacks: the audit, the strategy lab, the models, the rounds, a file's ingest)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from jsonschema import Draft202012Validator
-from playwright.sync_api import Browser, WebSocket, expect
+from playwright.sync_api import Browser, FilePayload, WebSocket, expect
+
+from tests.e2e.conftest import wait_js
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import ConsoleLog, Server
@@ -33,7 +36,7 @@ def test_every_event_matches_the_published_schema_and_the_page_reads_only_its_fi
         assert page.evaluate("1") == 1
         page.goto(f"{server.url}/?trace-reads=1")
         expect(page.locator("#conn")).to_have_attribute("data-state", "open")
-        page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length >= 5")
+        wait_js(page, "document.querySelectorAll('#rounds-table tbody tr').length >= 5")
         # Walk through what a viewer does: other model, predict, a setting, a new stream, back.
         page.select_option("#model-select", "empirical")
         page.click("#predict-now")
@@ -47,7 +50,18 @@ def test_every_event_matches_the_published_schema_and_the_page_reads_only_its_fi
         page.select_option("#stream-select", "manual")
         expect(page.locator("#rounds-table tbody tr")).to_have_count(3)
         page.select_option("#stream-select", "simulator")
-        page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length >= 5")
+        wait_js(page, "document.querySelectorAll('#rounds-table tbody tr').length >= 5")
+        # The panels that read REST answers: the audit, the strategy lab (exact figures too), a file.
+        page.locator("#audit-card").scroll_into_view_if_needed()
+        expect(page.locator("#audit-verdict")).not_to_have_attribute("data-verdict", "none")
+        page.select_option("#strat-rule", "martingale")
+        page.click("#strat-run")
+        expect(page.locator("#strat-words")).to_contain_text("lose", timeout=30_000)
+        page.set_input_files(
+            "#file-input",
+            files=FilePayload(name="r.csv", mimeType="text/csv", buffer=b"multiplier\n2.5\n1.2\n"),
+        )
+        expect(page.locator("#file-summary")).to_contain_text("Stored")
         page.wait_for_timeout(6000)  # a status sample (every 5 s) and more rounds
         missing = page.evaluate("window.__missingReads")
         httpx.put(f"{server.url}/api/settings", json={"auto_train": True}, timeout=10)

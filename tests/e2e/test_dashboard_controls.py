@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import httpx
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import wait_js
+
 if TYPE_CHECKING:
     from tests.e2e.conftest import Server
 
@@ -20,6 +22,17 @@ def test_switching_the_model_shows_its_forecast_and_skill(page: Page, server: Se
     expect(page.locator("#model-stats-label")).to_contain_text(other)
     # Skill is never shown without its verdict; "not enough rounds" until 30 are scored.
     expect(page.locator("#skill-verdict")).not_to_be_empty()
+    # The model's chance stands beside the game's, labelled unless the model has shown skill.
+    expect(page.locator("#pred-house-p")).to_have_text("48.5%")
+    code = next(
+        m["skill"]["code"]
+        for m in httpx.get(f"{server.url}/api/models").json()["models"]
+        if m["name"] == other
+    )
+    if code != "skill":
+        expect(page.locator("#pred-claim")).to_contain_text("game's")
+    # The curve chart draws this model against the game's odds.
+    wait_js(page, "name => document.getElementById('curve-chart').data.some(t => t.name === name)", other)
     # The choice is this viewer's own: the server's default for everyone else stays.
     assert httpx.get(f"{server.url}/api/settings").json()["model"] == "house"
     expect(page.locator("#model-error")).to_be_empty()

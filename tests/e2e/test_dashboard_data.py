@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 from playwright.sync_api import Dialog, Page, expect
 
+from tests.e2e.conftest import wait_js
+
 if TYPE_CHECKING:
     from tests.e2e.conftest import Server
 
 
 def test_export_downloads_the_session(page: Page, tmp_path: Path) -> None:
-    page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length > 0")
+    wait_js(page, "document.querySelectorAll('#rounds-table tbody tr').length > 0")
     with page.expect_download() as info:
         page.click("#export-link")
     download = info.value
@@ -30,7 +33,8 @@ def test_export_downloads_the_session(page: Page, tmp_path: Path) -> None:
 
 
 def test_reset_asks_first_and_then_forgets_the_session(page: Page, server: Server) -> None:
-    page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length >= 5")
+    # At least 30 rounds held, so a chart that kept them would show it.
+    wait_js(page, "document.getElementById('history-chart').data[0].x.length >= 30", timeout=30_000)
     asked: list[str] = []
 
     def dismiss(dialog: Dialog) -> None:
@@ -52,8 +56,15 @@ def test_reset_asks_first_and_then_forgets_the_session(page: Page, server: Serve
     page.click("#reset-btn")
     expect(page.locator("#data-message")).to_have_text("Session reset.")
     assert len(asked) == 2
-    after = httpx.get(f"{server.url}/api/health").json()["rounds"]
+    # The page dropped what it held: only rounds played since the reset remain (the chart redraws
+    # when on screen).
+    page.locator("#history-chart").scroll_into_view_if_needed()
+    deadline = time.monotonic() + 4  # fewer than 30 rounds are played meanwhile
+    while True:
+        held = page.evaluate("document.getElementById('history-chart').data[0].x.length")
+        after = httpx.get(f"{server.url}/api/health").json()["rounds"]
+        if held <= after + 2 or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(200)
     assert after < before
-    # The page dropped what it held: only rounds played since the reset remain.
-    held = page.evaluate("document.getElementById('history-chart').data[0].x.length")
     assert held <= after + 2

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import httpx
 from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import wait_for_content
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -14,12 +17,6 @@ if TYPE_CHECKING:
     from tests.e2e.conftest import OpenDashboard, Server
 
 RESPONSIBLE = "#main ~ .responsible"
-
-
-def wait_for_content(page: Page) -> None:
-    page.wait_for_function("document.querySelectorAll('#rounds-table tbody tr').length >= 5")
-    page.wait_for_function("document.querySelectorAll('#models-table tbody tr').length >= 1")
-    page.wait_for_timeout(400)  # let the throttled panels draw once more
 
 
 def test_desktop_layout(page: Page, screenshot: Callable[[Page, str], Path]) -> None:
@@ -45,6 +42,19 @@ def test_phone_layout_has_no_horizontal_overflow(
     assert width <= 390 + 1, f"the page is {width}px wide at 390"
     expect(page.locator(".responsible")).to_be_in_viewport()
     screenshot(page, "dashboard_390")
+
+
+def test_technical_figures_are_folded_and_the_log_reads_plainly(page: Page) -> None:
+    wait_for_content(page)
+    fold = page.locator("details.tech")
+    expect(fold).not_to_have_attribute("open", "")
+    expect(page.locator("#sys-metrics")).to_be_hidden()  # loop lag, bus and the like: one tap away
+    fold.locator("summary").click()
+    expect(page.locator("#sys-metrics")).to_contain_text("Message bus")
+    lines = page.locator("#log li .msg").all_inner_texts()
+    assert lines, "the log is empty"
+    assert not any("{'" in line for line in lines), [line for line in lines if "{'" in line][:3]
+    assert not any(re.search(r"\d\.\d{5,}", line) for line in lines)
 
 
 def test_controls_are_reachable_by_keyboard(page: Page) -> None:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import httpx
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import wait_js
+
 if TYPE_CHECKING:
     from tests.e2e.conftest import OpenDashboard, Server
 
@@ -17,18 +19,20 @@ BATCH = 1_000
 
 
 def test_five_thousand_rounds_keep_the_page_bounded(
-    open_dashboard: OpenDashboard, fresh_server: Server
+    fresh_server: Server, open_dashboard: OpenDashboard
 ) -> None:
+    # (fixtures in this order: the tab closes before its server stops, so it logs no refused fetch)
     page = open_dashboard(fresh_server)
     rng = random.Random(7)
     with httpx.Client(base_url=fresh_server.url, timeout=60) as client:
         for b in range(ROUNDS // BATCH):
             if b == 1:  # the stream exists now: watch it while the rest arrives
-                page.wait_for_function(
-                    "[...document.querySelectorAll('#stream-select option')].some(o => o.value === 'bulk')"
+                wait_js(
+                    page,
+                    "[...document.querySelectorAll('#stream-select option')].some(o => o.value === 'bulk')",
                 )
                 page.select_option("#stream-select", "bulk")
-                page.wait_for_function("document.querySelector('#stream-select').value === 'bulk'")
+                wait_js(page, "document.querySelector('#stream-select').value === 'bulk'")
             items = [
                 {
                     "multiplier": round(max(1.0, 0.97 / (1.0 - rng.random())), 2),
@@ -44,7 +48,8 @@ def test_five_thousand_rounds_keep_the_page_bounded(
         ]
 
     # The page follows the feed to the last round (catching up by REST if events were dropped).
-    page.wait_for_function(
+    wait_js(
+        page,
         "seq => Math.max(...document.getElementById('history-chart').data[0].x) >= seq",
         arg=newest,
         timeout=60_000,

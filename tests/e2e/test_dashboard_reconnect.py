@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import wait_js
+
 if TYPE_CHECKING:
     from tests.e2e.conftest import ConsoleLog, OpenDashboard, Server
 
@@ -33,14 +35,12 @@ def test_indicator_follows_the_server_and_catches_up(
     conn = page.locator("#conn")
     expect(conn).to_have_attribute("data-state", "open")
     assert dot_color(page) == GREEN
-    page.wait_for_function("document.getElementById('history-chart').data[0].x.length > 2")
+    wait_js(page, "document.getElementById('history-chart').data[0].x.length > 2")
 
     fresh_server.stop()
     expect(conn).to_have_attribute("data-state", "closed", timeout=10_000)
     expect(page.locator("#conn-text")).to_contain_text("reconnecting")
-    page.wait_for_function(
-        f"getComputedStyle(document.querySelector('.conn-dot')).backgroundColor === '{RED}'"
-    )
+    wait_js(page, f"getComputedStyle(document.querySelector('.conn-dot')).backgroundColor === '{RED}'")
     before = newest_seq(page)
 
     fresh_server.start()
@@ -48,6 +48,6 @@ def test_indicator_follows_the_server_and_catches_up(
     expect(page.locator("#conn-text")).to_have_text("Live")
     assert dot_color(page) == GREEN
     # The simulator goes on from the stored rounds; the page catches up after the hello event.
-    page.wait_for_function(
-        "seq => Math.max(0, ...document.getElementById('history-chart').data[0].x) > seq", arg=before + 2
+    wait_js(
+        page, "seq => Math.max(0, ...document.getElementById('history-chart').data[0].x) > seq", before + 2
     )

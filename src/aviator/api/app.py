@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
@@ -50,7 +51,21 @@ DESCRIPTION = (
 )
 
 
+#: The lighter plotly build (same API, the trace types the page draws) that `make vendor` installs from
+#: the npm registry into the git-ignored vendor/ folder of a source checkout.
+_LIGHT_PLOTLY = (
+    Path(__file__).resolve().parents[3]
+    / "vendor"
+    / "node_modules"
+    / "plotly.js-basic-dist-min"
+    / "plotly-basic.min.js"
+)
+
+
 def _plotly_js() -> Path:
+    """The chart library the page loads: the light build when installed, else the plotly wheel's full one."""
+    if _LIGHT_PLOTLY.is_file():
+        return _LIGHT_PLOTLY
     return Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
 
 
@@ -136,13 +151,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ws.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
+    compressed: dict[Path, bytes] = {}  # the chart library gzipped once (a megabyte; a third on the wire)
+
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
-    async def plotly_js() -> Any:
+    async def plotly_js(request: Request) -> Any:
         path = _plotly_js()
         if not path.is_file():
             return error_response(404, "plotly.min.js is not in the installed plotly package", "not_found")
-        return FileResponse(
-            path, media_type="application/javascript", headers={"Cache-Control": "public, max-age=86400"}
+        headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
+        if "gzip" not in request.headers.get("accept-encoding", "").lower():
+            return FileResponse(path, media_type="application/javascript", headers=headers)
+        body = compressed.get(path)
+        if body is None:
+            body = await asyncio.to_thread(lambda: gzip.compress(path.read_bytes(), 9, mtime=0))
+            compressed[path] = body
+        return Response(
+            body, media_type="application/javascript", headers={**headers, "Content-Encoding": "gzip"}
         )
 
     @app.get("/", include_in_schema=False)

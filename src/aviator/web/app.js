@@ -1,90 +1,87 @@
 // Aviator Predictor dashboard: holds the state, listens to /ws and keeps every panel current.
 // Each viewer has its own stream, model and target (js/viewer.js); the server sends every model's
-// forecast of the stream, and the page reads the viewer's at the viewer's target.
-import { api, ensureToken, errorText, getToken, onTokenChange, setAuthRequired } from "./js/api.js";
-import { drawCalibration, drawCurve, extendHistory, resetHistory, setHistoryTarget } from "./js/charts.js";
+// forecast of the stream, and the page reads the viewer's at the viewer's target. Charts are drawn at
+// most about once a second, and only when on screen (js/chartbase.js), so the page stays light.
+import { api, getToken, onTokenChange, setAuthRequired } from "./js/api.js";
+import { auditStreamChanged, redrawAudit, setupAudit } from "./js/audit.js";
+import { renderCost, setupCare } from "./js/care.js";
+import { drawWhenVisible, onThemeChange } from "./js/chartbase.js";
+import { drawCalibration } from "./js/charts.js";
 import { Connection } from "./js/conn.js";
+import { drawCalibrationChart, drawCurveChart, drawHistoryChart, forgetDrawn } from "./js/livecharts.js";
 import { setupVerifyForm } from "./js/fairness.js";
 import { setupManualForm } from "./js/manual.js";
 import { renderPrediction } from "./js/prediction.js";
-import { HELD_ROUNDS, RoundStore, renderRoundsTable, setupRoundsTable } from "./js/rounds.js";
+import { setupSessionButtons } from "./js/session.js";
+import { HELD_ROUNDS, renderRoundsTable, setupRoundsTable } from "./js/rounds.js";
 import { fillModelSelect, fillSettings, setupModelSelect, setupSettingsForm } from "./js/settings.js";
 import { renderDistribution, renderModelStats, renderModelsTable } from "./js/stats.js";
+import { lastStrategy, onStrategyResult, redrawStrategy, setupStrategy } from "./js/strategy.js";
 import { fillStreamSelect, setupStreamSelect, streamLinks } from "./js/streams.js";
 import { appendLog, renderIndicators, renderMetrics } from "./js/system.js";
 import { traced } from "./js/trace.js";
-import { $, setText, throttle } from "./js/util.js";
-import { atTarget, saveViewer, viewer } from "./js/viewer.js";
+import { setupUpload } from "./js/upload.js";
+import { $, fmtInt, fmtPct, fmtX, setText, throttle } from "./js/util.js";
+import {
+  currentStream,
+  modelNames,
+  roundCount,
+  rtp,
+  scoringTarget,
+  selectedModel,
+  state,
+  target,
+  viewerForecasts,
+} from "./js/state.js";
+import { saveViewer, viewer } from "./js/viewer.js";
 
-const FLUSH_MS = 250;
+const FLUSH_MS = 500;
 const MODELS_REFRESH_MS = 3000;
 const STATUS_POLL_MS = 5000;
-
-const state = {
-  connected: false,
-  stream: null, // the stream the server last said hello for
-  streams: [],
-  status: {},
-  settings: null,
-  models: [],
-  prediction: null,
-  grid: [],
-  store: new RoundStore(),
-  pendingChart: [],
-  syncing: false,
-  syncQueue: [],
-  arrivals: [], // arrival times (ms) of round events, for the rate shown
-  listeningSince: 0,
-  predictRequested: false,
-};
-
-const currentStream = () => state.stream ?? viewer.stream;
-const target = () => viewer.target ?? state.settings?.target ?? 2;
-const streamInfo = () => state.streams.find((s) => s.name === currentStream());
-const rtp = () => streamInfo()?.rtp ?? state.settings?.rtp ?? 0.97;
-const modelNames = () => Object.keys(state.prediction?.forecasts || {});
-const selectedModel = () => {
-  const wanted = viewer.model ?? state.settings?.model ?? state.prediction?.selected ?? "house";
-  const names = modelNames();
-  return !names.length || names.includes(wanted) ? wanted : "house";
-};
-
-/** The viewer's model's forecast, and the house's, read at the viewer's target. */
-function viewerForecasts() {
-  const forecasts = state.prediction?.forecasts || {};
-  return {
-    forecast: atTarget(forecasts[selectedModel()], state.grid, target()),
-    house: atTarget(forecasts.house, state.grid, target()),
-  };
-}
 
 // ---- rendering (batched: thousands of rounds a minute must not mean thousands of redraws) -------
 
 let roundsDirty = false;
 
+
+function renderRoundCount() {
+  const n = roundCount();
+  setText("stats-meta", n ? `${fmtInt(n)} rounds in this feed` : "");
+}
+
 function flushRounds() {
-  if (state.pendingChart.length) {
-    extendHistory($("history-chart"), state.pendingChart, target());
-    state.pendingChart = [];
-  }
   if (!roundsDirty) return;
   roundsDirty = false;
   const rounds = state.store.rounds;
   renderRoundsTable(rounds, target());
-  renderDistribution(rounds, target(), rtp(), state.status.rounds);
+  renderDistribution(rounds, target(), rtp());
   renderRoundCount();
   setText("rounds-meta", rounds.length ? `newest ${Math.min(rounds.length, 50)} of ${rounds.length} held` : "");
-  setText("hist-meta", `last ${rounds.length.toLocaleString("en-US")} of up to ${HELD_ROUNDS} rounds · log scale`);
+  setText("hist-meta", rounds.length ? `last ${fmtInt(rounds.length)} of up to ${HELD_ROUNDS} rounds · log scale` : "no rounds yet");
+  drawHistoryChart();
   renderSystem();
 }
 const scheduleRounds = throttle(flushRounds, FLUSH_MS);
+
+function roundsChanged() {
+  roundsDirty = true;
+  scheduleRounds();
+}
+
 
 function drawPrediction() {
   const p = state.prediction;
   const { forecast, house } = viewerForecasts();
   if (!p || !forecast) return;
   renderPrediction(p, forecast, house);
-  drawCurve($("curve-chart"), state.grid, forecast.survival, rtp(), forecast.target, forecast.model);
+  const reach = `reaching your ${fmtX(forecast.target)}`;
+  setText(
+    "curve-words",
+    forecast.model === "house"
+      ? `The game's odds give ${fmtPct(house?.p_target)} for ${reach}.`
+      : `${forecast.model} gives ${fmtPct(forecast.p_target)} for ${reach}; the game's odds give ${fmtPct(house?.p_target)}.`,
+  );
+  drawCurveChart();
   $("predict-now").disabled = !state.connected;
 }
 const schedulePrediction = throttle(drawPrediction, FLUSH_MS);
@@ -97,30 +94,19 @@ function pageRate() {
   return seconds >= 5 ? (state.arrivals.length * 60) / seconds : null;
 }
 
-function renderRoundCount() {
-  const n = state.status.rounds;
-  setText("stats-meta", typeof n === "number" ? `${n.toLocaleString("en-US")} rounds of this stream processed` : "");
-}
-
 function renderSystem() {
-  renderIndicators({
-    status: state.status,
-    models: state.models,
-    connected: state.connected,
-    pageSeq: state.store.lastSeq,
-  });
-  renderMetrics(state.status, pageRate());
+  renderIndicators({ status: state.status, models: state.models, connected: state.connected, pageSeq: state.store.lastSeq });
+  renderMetrics({ ...state.status, stream_seq: roundCount() }, pageRate());
 }
 
 function renderModels() {
   const names = state.models.length ? state.models.map((m) => m.name) : modelNames();
   const trained = Object.fromEntries(state.models.map((m) => [m.name, m.trained]));
   fillModelSelect(names, selectedModel(), trained);
-  renderModelsTable(state.models, selectedModel());
-  renderModelStats(state.models, selectedModel());
-  const current = state.models.find((m) => m.name === selectedModel());
-  drawCalibration($("calibration-chart"), current?.calibration || [], selectedModel());
-  setText("cal-meta", `${selectedModel()}, all scored rounds`);
+  renderModelsTable(state.models, selectedModel(), scoringTarget(), rtp());
+  renderModelStats(state.models, selectedModel(), scoringTarget(), rtp());
+  drawCalibrationChart();
+  setText("cal-meta", `${selectedModel()}, every scored round`);
   renderRoundCount();
 }
 
@@ -128,6 +114,16 @@ function renderStreams() {
   fillStreamSelect(state.streams, currentStream());
   streamLinks(currentStream());
   fillSettings(state.settings, target(), rtp());
+  renderCost(rtp(), lastStrategy());
+}
+
+function redrawCharts() {
+  forgetDrawn();
+  drawHistoryChart();
+  drawCurveChart();
+  renderModels();
+  redrawAudit();
+  redrawStrategy();
 }
 
 // ---- data from REST ---------------------------------------------------------------------------
@@ -171,14 +167,17 @@ async function resyncRounds() {
   if (ok && Array.isArray(data?.rounds) && data.stream === currentStream()) {
     state.store.replaceAll(data.rounds);
     for (const round of state.syncQueue) state.store.add(round);
-    resetHistory($("history-chart"), state.store.rounds, target());
-    state.pendingChart = [];
     roundsDirty = true;
-    scheduleRounds();
+    flushRounds();
+    drawHistoryChart.now();
   }
   state.syncing = false;
   state.syncQueue = [];
 }
+// A gap in the numbers (events dropped while the tab was busy) is filled from the store, once a second.
+const fillGap = throttle(() => {
+  if (!state.syncing) resyncRounds();
+}, 1000);
 
 // ---- events -----------------------------------------------------------------------------------
 
@@ -189,6 +188,12 @@ function showTransient(id, text) {
   node._timer = setTimeout(() => {
     node.textContent = "";
   }, 8000);
+}
+
+function clearPredictNote() {
+  state.predictRequested = false;
+  clearTimeout($("predict-note")._timer);
+  $("predict-note").textContent = "";
 }
 
 let connection = null;
@@ -210,7 +215,9 @@ const handlers = {
     state.prediction = data.prediction;
     if (changed) {
       state.store.clear();
-      resetHistory($("history-chart"), [], target());
+      clearPredictNote();
+      auditStreamChanged(currentStream);
+      roundsChanged();
     }
     renderStreams();
     appendLog(data.log, true);
@@ -227,13 +234,12 @@ const handlers = {
       state.syncQueue.push(data);
       return;
     }
+    const gap = state.store.lastSeq && data.stream_seq > state.store.lastSeq + 1;
     if (state.store.add(data)) {
-      state.pendingChart.push(data);
-      if (state.pendingChart.length > HELD_ROUNDS) state.pendingChart.splice(0, state.pendingChart.length - HELD_ROUNDS);
       state.status.stream_seq = Math.max(state.status.stream_seq || 0, data.stream_seq);
       state.status.latest_multiplier = data.multiplier;
-      roundsDirty = true;
-      scheduleRounds();
+      roundsChanged();
+      if (gap) fillGap();
     }
   },
   prediction(data) {
@@ -241,7 +247,10 @@ const handlers = {
     state.prediction = data;
     if (state.predictRequested) {
       state.predictRequested = false;
-      showTransient("predict-note", `Forecast of ${data.selected} fetched at ${new Date().toLocaleTimeString("en-GB")}`);
+      showTransient(
+        "predict-note",
+        `Forecast of ${data.selected} fetched at ${new Date().toLocaleTimeString("en-GB")}: made after round #${data.seq}, it changes only when the next round arrives.`,
+      );
     }
     state.status.rounds = data.rounds;
     schedulePrediction();
@@ -261,11 +270,7 @@ const handlers = {
     refreshStatus(); // the default stream's RTP may have changed with them
     fillSettings(data, target(), rtp());
     renderModels();
-    if (targetChanged) {
-      setHistoryTarget($("history-chart"), target());
-      roundsDirty = true;
-      scheduleRounds();
-    }
+    if (targetChanged) roundsChanged();
     schedulePrediction();
   },
   streams(data) {
@@ -274,12 +279,11 @@ const handlers = {
   },
   reset() {
     state.store.clear();
-    state.pendingChart = [];
     state.status.rounds = 0;
     state.status.stream_seq = 0;
-    resetHistory($("history-chart"), [], target());
     roundsDirty = true;
-    scheduleRounds();
+    flushRounds();
+    drawHistoryChart.now();
     refreshModels();
   },
   error(data) {
@@ -299,8 +303,7 @@ function onEvent(event) {
 
 function onState(connState, retryInMs) {
   state.connected = connState === "open";
-  const conn = $("conn");
-  conn.dataset.state = connState;
+  $("conn").dataset.state = connState;
   if (connState === "open") {
     setText("conn-text", "Live");
     if (!state.listeningSince) state.listeningSince = Date.now();
@@ -314,23 +317,26 @@ function onState(connState, retryInMs) {
 
 function chooseModel(model) {
   saveViewer({ model });
+  clearPredictNote();
   connection.send({ type: "select_model", model, target: target() });
-  $("predict-note").textContent = "";
   renderModels();
   drawPrediction();
+  drawCurveChart.now();
 }
 
 function chooseTarget(value) {
   saveViewer({ target: value });
-  setHistoryTarget($("history-chart"), value);
-  roundsDirty = true;
-  scheduleRounds();
+  clearPredictNote();
+  roundsChanged();
+  drawHistoryChart.now();
   drawPrediction();
+  drawCurveChart.now();
 }
 
 function chooseStream(name) {
   saveViewer({ stream: name });
   state.models = [];
+  clearPredictNote();
   connection.send({ type: "watch", stream: name });
 }
 
@@ -340,24 +346,13 @@ function setupControls() {
     state.predictRequested = connection.send({ type: "predict", model: selectedModel(), target: target() });
     if (!state.predictRequested) showTransient("predict-error", "Not connected: the request was not sent.");
   });
-  $("reset-btn").addEventListener("click", async () => {
-    const message = $("data-message");
-    const sure = window.confirm(
-      "Reset the session?\n\nEvery stored round, prediction and score of every stream will be deleted. Export first if you want to keep them.",
-    );
-    if (!sure) return;
-    if (!(await ensureToken())) {
-      message.textContent = "An API token is needed to reset.";
-      message.className = "form-message bad";
-      return;
-    }
-    const { ok, status, data } = await api("/api/reset", { method: "POST", auth: true });
-    message.textContent = ok ? "Session reset." : errorText(data, status);
-    message.className = `form-message ${ok ? "ok" : "bad"}`;
-  });
-  for (const id of ["export-link", "export-csv"]) {
-    $(id).addEventListener("click", () => showTransient("data-message", "Preparing the export…"));
-  }
+  setupSessionButtons(showTransient);
+}
+
+function showStream(name) {
+  $("stream-select").value = name;
+  chooseStream(name);
+  window.scrollTo({ top: 0 });
 }
 
 function main() {
@@ -372,8 +367,15 @@ function main() {
   setupManualForm();
   setupVerifyForm();
   setupRoundsTable(currentStream);
-  resetHistory($("history-chart"), [], target());
-  drawCalibration($("calibration-chart"), [], null);
+  setupAudit(currentStream);
+  setupStrategy(currentStream);
+  onStrategyResult((result) => renderCost(rtp(), result));
+  setupCare();
+  setupUpload(showStream);
+  renderCost(rtp(), null);
+  drawHistoryChart();
+  drawWhenVisible($("calibration-chart"), () => drawCalibration($("calibration-chart"), [], null));
+  onThemeChange(redrawCharts);
   onTokenChange(() => connection.restart());
   setupControls();
   connection.connect();

@@ -36,13 +36,25 @@ export class RoundStore {
 // Any round that carries its revealed seeds can be checked, whatever delivered it.
 const verifiable = (round) => Boolean(round.fairness);
 
+/** The multiplier, with a shape and words (not colour alone) saying whether it reached the target. */
+function multiplierCell(m, target) {
+  const hit = m >= target;
+  return el(
+    "td",
+    { class: `num mult ${hit ? "mult-hi" : "mult-lo"}` },
+    el("span", { "aria-hidden": "true" }, hit ? "▲ " : "▼ "),
+    fmtX(m),
+    el("span", { class: "sr-only" }, hit ? " (reached your target)" : " (below your target)"),
+  );
+}
+
 function roundRow(r, target) {
   return el(
     "tr",
     { "data-row": r.stream_seq },
     el("td", { class: "num muted" }, String(r.stream_seq)),
-    el("td", { class: `num mult ${r.multiplier >= target ? "mult-hi" : "mult-lo"}` }, fmtX(r.multiplier)),
-    el("td", {}, r.source),
+    multiplierCell(r.multiplier, target),
+    el("td", { class: "hide-narrow" }, r.source),
     el("td", { class: "muted hide-narrow" }, fmtTime(r.timestamp)),
     el(
       "td",
@@ -54,7 +66,7 @@ function roundRow(r, target) {
               type: "button",
               class: "btn btn-small",
               "data-seq": r.stream_seq,
-              "aria-label": `Check the seeds of round ${r.stream_seq}`,
+              "aria-label": `Verify round ${r.stream_seq} from its seeds`,
             },
             "Verify",
           )
@@ -83,6 +95,13 @@ export function renderRoundsTable(rounds, target) {
   for (const r of newest) {
     if (r.stream_seq === topSeq) break;
     fresh.push(roundRow(r, target));
+  }
+  // The rows kept must be the rounds that follow: after a gap was filled in, they are not.
+  const shownSeqs = [...body.children].map((row) => Number(row.dataset.row));
+  const following = newest.slice(fresh.length, fresh.length + shownSeqs.length).map((r) => r.stream_seq);
+  if (following.some((seq, i) => seq !== shownSeqs[i])) {
+    body.replaceChildren(...newest.map((r) => roundRow(r, target)));
+    return;
   }
   body.prepend(...fresh);
   while (body.childElementCount > newest.length) body.lastElementChild.remove();

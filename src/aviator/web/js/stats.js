@@ -1,13 +1,16 @@
-// Statistics: the distribution of the rounds held, the selected model's figures, the models table.
-import { $, el, fmtInt, fmtNum, fmtPct, fmtSigned, fmtX, isNum, setText, verdictKind } from "./util.js";
+// The rounds so far (facts about the rounds, the same whatever model is chosen, each beside the game's
+// odds), the chosen model's figures, and the table of every model (one card per model on a phone).
+import { $, el, fmtInt, fmtPct, fmtSigned, fmtX, isNum, setText, verdictKind } from "./util.js";
+import { verdictOf } from "./words.js";
 
-function stat(label, value, title) {
+function stat(label, value, note) {
   const missing = value === "—" || value === null || value === undefined;
   return el(
     "div",
-    { class: "stat", title },
+    { class: "stat" },
     el("span", { class: "stat-label" }, label),
     el("span", { class: missing ? "stat-value na" : "stat-value" }, missing ? "—" : value),
+    note ? el("span", { class: "stat-note" }, note) : null,
   );
 }
 
@@ -17,8 +20,21 @@ function share(values, predicate) {
   return values.length ? n / values.length : null;
 }
 
-/** Figures of the rounds this page holds (not the whole history: the label says so). */
-export function renderDistribution(rounds, target, rtp, processed) {
+/** Runs of rounds that reached the target: the one going on now and the longest, among `values`. */
+export function runs(values, target) {
+  let current = 0;
+  let longest = 0;
+  for (const v of values) {
+    current = v >= target - 1e-9 ? current + 1 : 0;
+    longest = Math.max(longest, current);
+  }
+  return { current, longest };
+}
+
+const houseChance = (rtp, x) => (isNum(rtp) ? `game's odds ${fmtPct(Math.min(1, rtp / x))}` : null);
+
+/** Figures of the rounds this page holds (the label says how many), each beside the game's odds. */
+export function renderDistribution(rounds, target, rtp) {
   const values = rounds.map((r) => r.multiplier);
   const box = $("dist-stats");
   if (!values.length) {
@@ -30,78 +46,64 @@ export function renderDistribution(rounds, target, rtp, processed) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const houseAt = (x) => (isNum(rtp) ? ` (house ${fmtPct(Math.min(1, rtp / x))})` : "");
+  const { current, longest } = runs(values, target);
+  const instant = isNum(rtp) ? `game's odds ${fmtPct(Math.max(0, 1 - rtp / 1.01))}` : null;
   const items = [
-    stat("Rounds processed", fmtInt(processed), "rounds the server has processed since the last reset"),
-    stat("Median", fmtX(median)),
-    stat("Mean", fmtX(mean)),
-    stat("Lowest", fmtX(sorted[0])),
-    stat("Highest", fmtX(sorted[sorted.length - 1])),
-    stat("At 1.00×", fmtPct(share(values, (v) => v < 1.005)), "rounds that crashed at once"),
-    stat(`≥ 2.00×${houseAt(2)}`, fmtPct(share(values, (v) => v >= 2 - 1e-9))),
-    Math.abs(target - 2) > 1e-9
-      ? stat(`≥ ${fmtX(target)}${houseAt(target)}`, fmtPct(share(values, (v) => v >= target - 1e-9)))
-      : null,
+    stat(`Reached your ${fmtX(target)}`, fmtPct(share(values, (v) => v >= target - 1e-9)), houseChance(rtp, target)),
+    stat("In a row now / longest", `${current} / ${longest}`, `rounds reaching ${fmtX(target)}`),
+    stat("Crashed at once (1.00×)", fmtPct(share(values, (v) => v < 1.005)), instant),
+    Math.abs(target - 2) > 1e-9 ? stat("Reached 2.00×", fmtPct(share(values, (v) => v >= 2 - 1e-9)), houseChance(rtp, 2)) : null,
+    stat("Typical (median)", fmtX(median), "half crashed below it"),
+    stat("Lowest / highest", `${fmtX(sorted[0])} / ${fmtX(sorted[sorted.length - 1])}`),
   ];
   box.replaceChildren(...items.filter(Boolean));
 }
 
-/** Hit rate, average confidence and streaks of the selected model (scored live). */
-export function renderModelStats(models, selected) {
+/** The chosen model's live figures, its chance beside the game's at the scoring target. */
+export function renderModelStats(models, selected, scoringTarget, rtp) {
   const model = models.find((m) => m.name === selected);
   const box = $("model-stats");
   if (!model) {
     setText("model-stats-label", "");
-    box.replaceChildren(stat("Scored rounds", "—"));
+    box.replaceChildren(stat("Rounds scored", "—"));
     return;
   }
   setText("model-stats-label", `(${model.name}, scored live against each round)`);
-  const scores = model.scores || {};
-  const streak = model.streak || {};
-  const scored = model.rounds ?? 0;
+  const words = verdictOf(model.skill?.code);
   box.replaceChildren(
-    stat("Scored rounds", fmtInt(scored)),
-    stat("Hit rate", fmtPct(scores.hit_rate), "share of rounds that reached the target"),
-    stat("Avg confidence", fmtPct(scores.confidence), "mean forecast P(reach target)"),
-    stat("Current streak", scored ? fmtInt(streak.current) : "—", "rounds in a row that reached the target"),
-    stat("Best streak", scored ? fmtInt(streak.best) : "—"),
-    stat("Log score", fmtNum(scores.log_score), "mean log score per round (higher is better)"),
+    stat("Rounds scored", fmtInt(model.rounds ?? 0)),
+    stat("Verdict", `${words.icon} ${words.short}`),
+    stat(`Average chance it gave for ${fmtX(scoringTarget)}`, fmtPct(model.scores?.confidence), houseChance(rtp, scoringTarget)),
   );
 }
 
 function skillCell(skill) {
   if (!skill || !isNum(skill.mean)) return "not measured yet";
-  if (isNum(skill.low) && isNum(skill.high)) {
-    return `${fmtSigned(skill.mean)} [${fmtSigned(skill.low)}, ${fmtSigned(skill.high)}]`;
-  }
-  return `${fmtSigned(skill.mean)} (no interval yet)`;
+  if (isNum(skill.low) && isNum(skill.high)) return `${fmtSigned(skill.mean)} (likely ${fmtSigned(skill.low)} to ${fmtSigned(skill.high)})`;
+  return `${fmtSigned(skill.mean)} (no likely range yet)`;
 }
 
-/** The table of every model's scores and skill. */
-export function renderModelsTable(models, selected) {
+/** Every model's verdict and score; the house's chance beside each model's average chance. */
+export function renderModelsTable(models, selected, scoringTarget, rtp) {
+  const house = isNum(rtp) ? ` (game's odds ${fmtPct(Math.min(1, rtp / scoringTarget))})` : "";
   const rows = models.map((m) => {
-    const scores = m.scores || {};
     const skill = m.skill || {};
-    const streak = m.streak || {};
     const kind = verdictKind(skill.code);
+    const words = verdictOf(skill.code);
     return el(
       "tr",
       { class: m.name === selected ? "selected" : null },
       el(
         "td",
-        {},
-        el("strong", { title: m.description || null }, m.name),
-        m.trained === false ? el("span", { class: "muted small" }, " · not trained") : null,
+        { "data-label": "Model" },
+        el("span", {}, el("strong", {}, m.name), m.trained === false ? el("span", { class: "muted small" }, " · still learning") : null),
       ),
-      el("td", { class: "num" }, fmtInt(m.rounds)),
-      el("td", { class: "num" }, fmtNum(scores.log_score)),
-      el("td", {}, skillCell(skill)),
-      el("td", { class: `wrap verdict-${kind}` }, skill.verdict || "—"),
-      el("td", { class: "num" }, fmtPct(scores.hit_rate)),
-      el("td", { class: "num" }, fmtPct(scores.confidence)),
-      el("td", { class: "num" }, m.rounds ? `${streak.current ?? 0} / ${streak.best ?? 0}` : "—"),
+      el("td", { "data-label": "Verdict", class: `verdict-${kind}` }, el("span", { class: "verdict-tag" }, `${words.icon} ${words.short}`)),
+      el("td", { "data-label": "Rounds scored", class: "num" }, fmtInt(m.rounds)),
+      el("td", { "data-label": "Score against the game's odds" }, skillCell(skill)),
+      el("td", { "data-label": `Average chance it gave for ${fmtX(scoringTarget)}`, class: "num" }, `${fmtPct(m.scores?.confidence)}${m.name === "house" ? "" : house}`),
     );
   });
   $("models-table").tBodies[0].replaceChildren(...rows);
+  setText("models-meta", `scoring target ${fmtX(scoringTarget)}`);
 }

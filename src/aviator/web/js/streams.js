@@ -2,10 +2,10 @@
 // export links of the chosen stream.
 import { $, el } from "./util.js";
 
+// No round count here: it would lag the live one shown in the panels (one count, in one place).
 function label(stream) {
-  const count = stream.rounds.toLocaleString("en-US");
   const state = stream.live ? "live" : "idle";
-  return `${stream.name} · ${count} rounds · ${state}${stream.default ? " · main" : ""}`;
+  return `${stream.name} · ${stream.game} · ${state}${stream.default ? " · main" : ""}`;
 }
 
 /** Fill the picker (keeping the focus and the choice). */

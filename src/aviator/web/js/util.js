@@ -45,14 +45,19 @@ export function fmtSigned(v, digits = 4) {
   return v > 0 ? `+${s}` : v < 0 ? s.replace("-", "−") : s;
 }
 
+const INT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
 export function fmtInt(v) {
-  return isNum(v) ? Math.round(v).toLocaleString("en-US") : "—";
+  return isNum(v) ? INT.format(Math.round(v)) : "—";
 }
+
+// One formatter for every time shown (building one per call costs more than the rest of a row).
+const TIME = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 
 export function fmtTime(value) {
   const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
   if (Number.isNaN(date.getTime())) return "—";
-  return date.toLocaleTimeString("en-GB", { hour12: false });
+  return TIME.format(date);
 }
 
 export function fmtDuration(seconds) {
@@ -63,6 +68,22 @@ export function fmtDuration(seconds) {
   if (h) return `${h}h ${m}m`;
   if (m) return `${m}m ${s % 60}s`;
   return `${s}s`;
+}
+
+/** Dollars as "$1,234.50" (cents shown below $1,000 or when not whole), with a true minus sign. */
+export function fmtMoney(v) {
+  if (!isNum(v)) return "—";
+  const abs = Math.abs(v);
+  const digits = abs >= 1000 && Number.isInteger(Math.round(abs * 100) / 100) ? 0 : 2;
+  const text = abs.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: 2 });
+  return `${v < 0 ? "−" : ""}$${text}`;
+}
+
+/** A multiplier in few characters for an axis: 2×, 1.5×, 20×, 1k×, 1M×. */
+export function fmtAxisX(v) {
+  if (v >= 1e6) return `${v / 1e6}M×`;
+  if (v >= 1e3) return `${v / 1e3}k×`;
+  return `${v}×`;
 }
 
 /** A verdict's code (skill, no_skill, worse, too_few, baseline) -> the class key used for colour. */
@@ -84,6 +105,28 @@ export function throttle(fn, ms) {
       fn();
     }, wait);
   };
+}
+
+/**
+ * Like throttle, but the wait after each run grows with what the run cost: a run taking d ms is not
+ * repeated within d / share ms (and never within `minMs`), so `fn` takes at most `share` of the time.
+ */
+export function budgeted(fn, share, minMs) {
+  let timer = null;
+  let next = 0;
+  const run = () => {
+    clearTimeout(timer);
+    timer = null;
+    const started = performance.now();
+    fn();
+    const cost = performance.now() - started;
+    next = Date.now() + Math.max(minMs, cost / share);
+  };
+  const schedule = () => {
+    if (!timer) timer = setTimeout(run, Math.max(0, next - Date.now()));
+  };
+  schedule.now = run; // what the viewer just asked for is drawn at once
+  return schedule;
 }
 
 /** "memory_mb" -> "Memory mb" (for status keys with no label of their own). */
