@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUN_STAMP := $(VENV)/.installed-run
 
-.PHONY: run serve test lint typecheck pytest bench browser vendor clean
+.PHONY: run serve test lint typecheck pytest bench browser npm vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,10 @@ run: $(RUN_STAMP) vendor
 	$(BIN)/aviator run
 
 browser:
-	bash scripts/install-chromium.sh
+	bash scripts/install-debian.sh chromium chromium fonts-dejavu-core
+
+npm:
+	bash scripts/install-debian.sh npm npm
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks app.py
@@ -50,7 +53,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) browser vendor
+pytest: $(STAMP) browser npm vendor
 	$(BIN)/pytest
 
 test: lint typecheck pytest
