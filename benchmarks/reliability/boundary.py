@@ -140,6 +140,14 @@ def open_bind(lab: Lab, result: ItemResult) -> None:
         f"exit code {refused.returncode} after {taken:.1f} s: {message.strip()[:200]}",
         refused.returncode != 0,
     )
+    if lab.quick:
+        result.note("--quick: the --insecure start is left out")
+    else:
+        _insecure_start(lab, result)
+    _export_needs_the_token(lab, result)
+
+
+def _insecure_start(lab: Lab, result: ItemResult) -> None:
     insecure = ServerProcess(
         lab.folder("open-bind-insecure"), ["run", "--no-simulator", "--insecure"], bind="0.0.0.0"
     )
@@ -155,6 +163,9 @@ def open_bind(lab: Lab, result: ItemResult) -> None:
         f"started (ready in {ready:.1f} s), saying: {warning.strip()[:160]}",
         bool(warning),
     )
+
+
+def _export_needs_the_token(lab: Lab, result: ItemResult) -> None:
     token = lab.shared("token")
     with token.client() as client:
         bare = client.get("/api/export")
@@ -322,8 +333,8 @@ def bad_items(lab: Lab, result: ItemResult) -> None:
     )
     now, _, meets = _bad_batch(lab.shared("default"), "bench-bad-items")
     result.add("a batch of 8 good items and the issue's 7 bad ones (SQLite)", old, now, meets)
-    if not lab.pg_url:
-        result.note("PostgreSQL: skipped (no --pg-url / AVIATOR_TEST_DATABASE_URL)")
+    if not lab.pg_url or lab.quick:
+        result.note("PostgreSQL: skipped (" + ("--quick" if lab.quick else "no --pg-url") + ")")
         return
     from aviator.store.db import scratch_postgres_database
 

@@ -244,6 +244,9 @@ def chain_flood(lab: Lab, result: ItemResult) -> None:
         ),
         ("with the token, max_steps 2,000,000", lab.shared("token"), 2_000_000, TOKEN),
     ]
+    if lab.quick:
+        cases, skipped = cases[:1], len(cases) - 1
+        result.note(f"--quick: {skipped} of the chain-check cases left out")
     for label, server, steps, token in cases:
         load = lab.wait_quiet("the chain-check flood")
         attack, ingest = asyncio.run(_chain_scene(server, steps, token, count))
@@ -258,7 +261,7 @@ def chain_flood(lab: Lab, result: ItemResult) -> None:
             f"the last after {attack['longest']:.2f} s; "
             f"longest ingest POST during it {max(during, default=float('nan')) * 1e3:.0f} ms "
             f"({len(during)} posts; all ingest answers {dict(codes)})",
-            bool(during) and max(during) < 1.0 and 0 not in attack["codes"] and 500 not in attack["codes"],
+            bool(during) and max(during) < 2.0 and not set(attack["codes"]) - {200, 422, 429},
         )
 
 
