@@ -259,6 +259,8 @@ class Lab:
         while load_1min() >= QUIET_LOAD and self.quiet_budget > 0:
             if waited == 0:
                 print(f"   waiting for a quieter machine before {what} (load {load_average()})", flush=True)
+                for server in self._shared.values():  # their simulators count in the load too
+                    server.stop()
             step = min(20.0, self.quiet_budget)
             time.sleep(step)
             self.quiet_budget -= step

@@ -178,8 +178,8 @@ async def _flood_scene(server: ServerProcess, seconds: float) -> tuple[dict[str,
 
 def ws_flood(lab: Lab, result: ItemResult) -> None:
     seconds = 3.0 if lab.quick else 5.0
-    server = lab.shared("default")
     load = lab.wait_quiet("the WebSocket flood")
+    server = lab.shared("default")
     flooded, watcher, pinger = asyncio.run(_flood_scene(server, seconds))
     start, end = flooded["start"], flooded["end"]
     baseline = max(watcher.gaps(start - seconds, start))
@@ -235,21 +235,16 @@ async def _chain_scene(
 def chain_flood(lab: Lab, result: ItemResult) -> None:
     count = 48
     cases = [
-        ("unauthenticated, max_steps 2,000,000", lab.shared("default"), 2_000_000, None),
-        (
-            "unauthenticated, max_steps 200,000 (the cap without the token)",
-            lab.shared("default"),
-            200_000,
-            None,
-        ),
-        ("with the token, max_steps 2,000,000", lab.shared("token"), 2_000_000, TOKEN),
+        ("unauthenticated, max_steps 2,000,000", "default", 2_000_000, None),
+        ("unauthenticated, max_steps 200,000 (the cap without the token)", "default", 200_000, None),
+        ("with the token, max_steps 2,000,000", "token", 2_000_000, TOKEN),
     ]
     if lab.quick:
         cases, skipped = cases[:1], len(cases) - 1
         result.note(f"--quick: {skipped} of the chain-check cases left out")
-    for label, server, steps, token in cases:
+    for label, name, steps, token in cases:
         load = lab.wait_quiet("the chain-check flood")
-        attack, ingest = asyncio.run(_chain_scene(server, steps, token, count))
+        attack, ingest = asyncio.run(_chain_scene(lab.shared(name), steps, token, count))
         during = [taken for sent, taken, _ in ingest if attack["start"] <= sent <= attack["end"] + 0.5]
         codes = Counter(status for _, _, status in ingest)
         retry = f", Retry-After {'/'.join(attack['retry_after'])} s" if attack["retry_after"] else ""
