@@ -43,12 +43,8 @@ class Viewer:
     target: float | None = None
 
 
-#: A connection whose dropped messages outnumber its accepted ones (each of which forgives
-#: FORGIVEN dropped ones) by more than this is closed (1008): a flood at any speed, while a client a
-#: little over its rate is only told. (Counting drops in a row missed a flood of thousands a second:
-#: a token every 50 ms reset the count before it reached the limit.)
+#: A connection dropping more than this many messages in a row over its rate is closed (1008).
 FLOOD_LIMIT = 500
-FORGIVEN = 10
 
 
 class Client:
@@ -67,7 +63,7 @@ class Client:
         a second)."""
         wait = self.bucket.take()
         if wait <= 0:
-            self.refused = max(0, self.refused - FORGIVEN)
+            self.refused = 0
             return False
         self.refused += 1
         now = time.monotonic()
