@@ -38,6 +38,13 @@ def _answer(client: httpx.Client, method: str, path: str, **options: Any) -> str
     return f"{answer.status_code}{' ' + code if code else ''} in {time.perf_counter() - started:.2f} s"
 
 
+def _code(answer: httpx.Response) -> str:
+    try:
+        return f"{answer.status_code} {answer.json().get('code', '')}".strip()
+    except ValueError:
+        return str(answer.status_code)
+
+
 def _post(client: httpx.Client, stream: str) -> int:
     try:
         return client.post("/api/rounds", json={"multiplier": 2.0, "source": stream}).status_code
@@ -51,7 +58,10 @@ def _posts(client: httpx.Client, stream: str, count: int) -> Counter[int]:
 
 def _store_error(client: httpx.Client) -> str:
     try:
-        text = client.get("/api/status").json().get("store_error")
+        answer = client.get("/api/status")
+        if answer.status_code != 200:
+            return f"(/api/status itself answered {_code(answer)})"
+        text = answer.json().get("store_error")
     except (httpx.HTTPError, ValueError) as exc:
         return f"(status not readable: {type(exc).__name__})"
     return "none" if not text else repr(text[:110] + ("..." if len(text) > 110 else ""))
