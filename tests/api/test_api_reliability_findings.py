@@ -52,3 +52,18 @@ def test_the_verify_routes_document_the_400_of_a_body_that_is_not_json(client: T
     assert answer.status_code == 400 and set(answer.json()) == {"detail", "code"}
     documented = client.get("/openapi.json").json()["paths"][f"/api/verify/{game}"]["post"]["responses"]
     assert "400" in documented
+
+
+def test_the_status_says_the_store_cannot_be_read_instead_of_failing(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert client.post("/api/rounds", json={"multiplier": 2.0}).status_code == 200
+    assert client.get("/api/status").json()["prediction_history"]
+    store = client.app.state.server.store  # type: ignore[attr-defined]
+    monkeypatch.setattr(store, "recent_predictions", _fail("server closed the connection unexpectedly"))
+    monkeypatch.setattr(store, "streams", _fail("server closed the connection unexpectedly"))
+    client.app.state.server.shared_answers.clear()  # type: ignore[attr-defined]
+    answer = client.get("/api/status")
+    assert answer.status_code == 200
+    assert "closed the connection" in answer.json()["store_error"]
+    assert answer.json()["prediction_history"] == [] and answer.json()["streams"] == []
