@@ -148,7 +148,8 @@ class Engine:
                 continue
             if failures:
                 logger.info("engine: the store answers again after %d failed attempt(s)", failures)
-                failures, self.store_error = 0, None
+            # Also an error left by a loop that was stopped (a change of leader) is over now.
+            failures, self.store_error = 0, None
             try:
                 await asyncio.wait_for(self._wake.wait(), poll_seconds)
             except TimeoutError:

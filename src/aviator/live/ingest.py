@@ -22,6 +22,7 @@ from aviator.core.rounds import Fairness, Round, StoredRound, key_by_id, key_by_
 from aviator.core.status import IngestStatus
 from aviator.core.streams import HTTP_STREAM, STREAM_NAME, Game, StreamKind, kind_of_source
 from aviator.live.streams import StreamRegistry
+from aviator.store.durability import durable_write
 from aviator.store.repository import Store
 
 #: Rounds stored per transaction (and per hop to a worker thread) for a large batch.
@@ -153,7 +154,7 @@ class Ingestor:
             valid, rejected = validate_items(items, self.max_multiplier, idempotency_key)
         games = {item.round.stream: item.game for item in reversed(valid)}  # the first item's game wins
         for name, game in games.items():
-            await self.streams.ensure(name, kind_of_source(name), game)
+            await self._ensure_stream(name, kind_of_source(name), game)
         report = await self.submit([item.round for item in valid])
         report.rejected = rejected
         self.rejected_total += len(rejected)
@@ -165,11 +166,13 @@ class Ingestor:
         if not rounds:
             return report
         for name in dict.fromkeys(r.stream for r in rounds):
-            await self.streams.ensure(name, kind or kind_of_source(name))
+            await self._ensure_stream(name, kind or kind_of_source(name))
         for start in range(0, len(rounds), CHUNK):
             chunk = rounds[start : start + CHUNK]
             try:
-                result = await asyncio.to_thread(self.store.add_rounds, chunk)
+                # The stream lookups of add_rounds read the store too: their failure is the write's.
+                with durable_write(f"{len(chunk)} round(s)"):
+                    result = await asyncio.to_thread(self.store.add_rounds, chunk)
             except StoreUnavailable as exc:
                 self.store_error = str(exc)
                 if not report.stored:
@@ -188,6 +191,16 @@ class Ingestor:
         self.stored_total += len(report.stored)
         self.duplicates_total += report.duplicates
         return report
+
+    async def _ensure_stream(self, name: str, kind: StreamKind, game: Game | None = None) -> None:
+        """The stream exists before its rounds are stored; a store that cannot say or make it so
+        refuses the rounds (StoreUnavailable, shown in the status) rather than failing with a 500."""
+        try:
+            with durable_write(f"the rounds of stream {name!r}"):
+                await self.streams.ensure(name, kind, game)
+        except StoreUnavailable as exc:
+            self.store_error = str(exc)
+            raise
 
     def status(self) -> IngestStatus:
         return IngestStatus(

@@ -42,7 +42,8 @@ def z_value(confidence: float) -> float:
 
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be within (0, 1), got {confidence}")
-    return float(norm.ppf(0.5 + confidence / 2.0))
+    # From the upper tail: 0.5 + c/2 rounds to 1.0 for c within 1e-16 of 1, where ppf gives inf.
+    return float(norm.isf((1.0 - confidence) / 2.0))
 
 
 def mean_interval(

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from sqlalchemy.exc import SQLAlchemyError
 
 from aviator.api.deps import ServerDep, StreamQuery
 from aviator.api.errors import errors
 from aviator.api.routes.predict import design_prediction
 from aviator.api.schemas import Health, Ready, StatusResponse
 from aviator.api.server import Server
+from aviator.core.streams import StreamInfo
+from aviator.store.durability import reason
 
 router = APIRouter(prefix="/api", tags=["status"])
 
@@ -53,11 +57,17 @@ async def _status(server: Server, name: str) -> StatusResponse:
     engine = server.engine.streams.get(name)
     selected = server.runtime.model
     line = next((item for item in engine.skill_lines() if item.model == selected), None) if engine else None
-    history = (
-        await asyncio.to_thread(server.store.recent_predictions, engine.stream.id, 20, selected)
-        if engine
-        else []
-    )
+    history: list[dict[str, Any]] = []
+    streams: list[StreamInfo] = []
+    try:
+        if engine:
+            history = await asyncio.to_thread(server.store.recent_predictions, engine.stream.id, 20, selected)
+        streams = await server.streams.infos()
+    except (SQLAlchemyError, OSError) as exc:
+        # The store cannot be read: the status says so (what it would have read stays empty)
+        # rather than failing with a 500 when the store's state is what the reader wants to know.
+        found = f"the store cannot be read ({reason(exc)})"
+        report = report.model_copy(update={"store_error": report.store_error or found})
     watcher = report.watcher
     return StatusResponse(
         **dict(report),
@@ -69,5 +79,5 @@ async def _status(server: Server, name: str) -> StatusResponse:
         auto_train_enabled=server.runtime.auto_train,
         csv_file=watcher.last_file if watcher else None,
         csv_records=watcher.total_rows if watcher else 0,
-        streams=await server.streams.infos(),
+        streams=streams,
     )

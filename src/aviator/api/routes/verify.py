@@ -73,18 +73,18 @@ def _checked(call: Callable[..., T], *args: Any) -> T:
 @router.post(
     "/aviator",
     summary="Spribe Aviator: server-seed commitment and combined SHA-512 hash",
-    responses=errors(422),
+    responses=errors(400, 422),
 )
 async def aviator(body: AviatorIn) -> AviatorCheck:
     return _checked(verify_aviator, body.server_seed, body.client_seeds, body.server_hash)
 
 
-@router.post("/bustabit", summary="bustabit v2: the result of a game hash", responses=errors(422))
+@router.post("/bustabit", summary="bustabit v2: the result of a game hash", responses=errors(400, 422))
 async def bustabit(body: HashIn) -> CrashCheck:
     return _checked(verify_bustabit, body.hash, body.salt or BUSTABIT_V2_SALT)
 
 
-@router.post("/stake-crash", summary="Stake crash: the result of a game hash", responses=errors(422))
+@router.post("/stake-crash", summary="Stake crash: the result of a game hash", responses=errors(400, 422))
 async def stake_crash(body: HashIn) -> CrashCheck:
     return _checked(verify_stake_crash, body.hash, body.salt or STAKE_CRASH_SALT)
 
@@ -92,7 +92,7 @@ async def stake_crash(body: HashIn) -> CrashCheck:
 @router.post(
     "/chain",
     summary="Steps from a game hash to a published terminating hash (in the heavy-work pool)",
-    responses=errors(422, 429, 503),
+    responses=errors(400, 422, 429, 503),
 )
 async def chain(
     server: ServerDep,
