@@ -18,7 +18,7 @@ from typing import Any
 
 import psutil
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from reliability.harness import TOKEN, ItemResult, Lab, ServerProcess, load_average, percentiles
 from reliability.net import KeepAlive, Pinger, RoundWatcher, timed_call
@@ -79,6 +79,9 @@ async def _flood(port: int, seconds: float, rate: float, delay: float) -> dict[s
                         first_close_after = time.time() - started
                 finally:
                     reader.cancel()
+        except InvalidStatus as exc:  # refused at the handshake (an address barred after a flood)
+            closes[f"handshake {exc.response.status_code}"] += 1
+            await asyncio.sleep(0.05)
         except (OSError, ConnectionClosed) as exc:
             closes[f"connect failed: {type(exc).__name__}"] += 1
             await asyncio.sleep(0.05)

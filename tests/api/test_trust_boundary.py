@@ -3,10 +3,13 @@ no acknowledged round lost, bad items never sinking a batch."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +17,7 @@ from starlette.websockets import WebSocketDisconnect
 from typer.testing import CliRunner
 
 from aviator.api.app import create_app
+from aviator.api.ws import Client, Hub
 from aviator.cli.app import app as cli
 from aviator.core.settings import Settings, load_settings
 
@@ -83,6 +87,21 @@ def test_binding_beyond_loopback_without_a_token_is_refused(monkeypatch: pytest.
     assert insecure.exit_code == 0 and "warning" in insecure.output and len(started) == 1
 
 
+@pytest.mark.parametrize("command", ["run", "serve"])
+def test_an_open_bind_is_refused_before_the_app_is_imported(command: str) -> None:
+    # A refusal is immediate: the settings are checked before numpy, scipy and the app are loaded.
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from aviator.cli.app import app\n"
+        f"result = CliRunner().invoke(app, [{command!r}, '--host', '0.0.0.0'])\n"
+        "print(result.exit_code, 'aviator.api.app' in sys.modules, 'numpy' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "AVIATOR_API_TOKEN"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == ["2", "False", "False"]
+
+
 def test_the_whole_export_needs_the_token(token_client: TestClient) -> None:
     assert token_client.get("/api/export").status_code == 401
     assert token_client.get("/api/export", headers={"Authorization": "Bearer s3cret"}).status_code == 200
@@ -123,6 +142,31 @@ def test_a_flooding_websocket_is_told_and_the_connection_stays(client: TestClien
                 break
         assert codes == {"rate_limited"}
         assert client.get("/api/health").status_code == 200
+
+
+def test_a_websocket_flood_is_closed_and_its_address_waits(client: TestClient) -> None:
+    with client.websocket_connect("ws://127.0.0.1/ws") as ws:
+        assert ws.receive_json()["type"] == "hello"
+        for _ in range(2_000):
+            ws.send_text('{"type": "predict"}')
+        with pytest.raises(WebSocketDisconnect) as closed:
+            for _ in range(5_000):
+                ws.receive_json()
+        assert closed.value.code == 1008
+    with pytest.raises(WebSocketDisconnect) as again, client.websocket_connect("ws://127.0.0.1/ws") as ws:
+        ws.receive_json()
+    assert again.value.code == 1008  # refused at the handshake for a while: no fresh burst
+    assert client.get("/api/health").status_code == 200
+
+
+def test_the_connections_of_one_address_share_a_rate() -> None:
+    hub = Hub(rate=20)  # 20 messages a second per connection, 40 for an address (bursts of twice)
+    clients = [Client(cast(Any, None), 1_000, False, 20, "10.0.0.7") for _ in range(3)]
+    taken = [sum(not c.over_rate(hub.addresses.wait(c.address)) for _ in range(40)) for c in clients]
+    # Alone, each connection's burst of 40 would pass (120); the address has 80 for all three.
+    assert taken[:2] == [40, 40] and taken[2] <= 2
+    other = Client(cast(Any, None), 1_000, False, 20, "10.0.0.8")
+    assert not other.over_rate(hub.addresses.wait(other.address))  # another address is not touched
 
 
 def test_a_long_chain_check_needs_the_token(client: TestClient, token_client: TestClient) -> None:

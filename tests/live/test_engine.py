@@ -3,7 +3,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -258,5 +260,33 @@ def test_a_prediction_carries_the_house_chance_and_plain_words_for_the_model(tmp
         assert payload.house_p_target == pytest.approx(0.97 / 4.0)
         assert payload.claim == LABELS[VerdictCode.TOO_FEW]
         assert engine.stream("t").prediction("house").claim == LABELS[VerdictCode.BASELINE]
+
+    asyncio.run(scenario())
+
+
+def test_a_large_backlog_is_learned_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aviator.live.stream_engine import StreamEngine
+
+    store = _store(tmp_path)
+    learned_on: list[int] = []
+    original = StreamEngine.learn_history
+
+    def recording(self: StreamEngine, *args: Any, **kwargs: Any) -> None:
+        learned_on.append(threading.get_ident())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(StreamEngine, "learn_history", recording)
+
+    async def scenario() -> None:
+        engine = _engine(store, ["house", "empirical"])
+        await engine.start()
+        stream(store, "import")
+        store.add_rounds(rounds([1.5, 3.0] * LIVE_BACKLOG_LIMIT, stream="import"))
+        await engine.process_new_rounds()  # a new stream with 1,000 rounds at once: learned in bulk
+        assert engine.stream("import").rounds_seen == 2 * LIVE_BACKLOG_LIMIT
+        loop_thread = threading.get_ident()
+        assert learned_on and loop_thread not in learned_on
 
     asyncio.run(scenario())

@@ -20,7 +20,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from aviator.api.deps import token_ok
-from aviator.api.guard import Bucket
+from aviator.api.guard import Bucket, RateLimiter
 from aviator.api.server import Server
 from aviator.core.curve import GRID
 from aviator.core.errors import DomainError, InvalidInput, Unauthorized
@@ -43,35 +43,47 @@ class Viewer:
     target: float | None = None
 
 
-#: A connection dropping more than this many messages in a row over its rate is closed (1008).
-FLOOD_LIMIT = 500
+#: A connection sending more than this many messages over its rate within one second is closed
+#: (1008), and its address may not open another for ``FLOOD_COOLDOWN`` seconds.
+FLOOD_LIMIT = 200
+FLOOD_COOLDOWN = 10.0
 
 
 class Client:
-    def __init__(self, websocket: WebSocket, queue_size: int, may_change: bool, rate: float) -> None:
+    def __init__(
+        self, websocket: WebSocket, queue_size: int, may_change: bool, rate: float, address: str = ""
+    ) -> None:
         self.websocket = websocket
+        self.address = address
         self.queue: asyncio.Queue[str] = asyncio.Queue(queue_size)
         self.may_change = may_change
         self.viewer = Viewer()
         self.dropped = 0
         self.bucket = Bucket(rate, 2 * rate)
+        #: Messages over the rate in the current second (``_window`` is when it began).
         self.refused = 0
+        self._window = 0.0
         self._told_at = 0.0
 
-    def over_rate(self) -> bool:
-        """Whether this message is over the connection's rate (then it is dropped, and said so once
-        a second)."""
+    def over_rate(self, address_wait: float = 0.0) -> bool:
+        """Whether this message is over the connection's rate, or its address's (``address_wait`` > 0):
+        then it is dropped, and said so once a second."""
         wait = self.bucket.take()
-        if wait <= 0:
-            self.refused = 0
+        if wait <= 0 and address_wait <= 0:
             return False
-        self.refused += 1
         now = time.monotonic()
+        if now - self._window >= 1.0:
+            self._window, self.refused = now, 0
+        self.refused += 1
         if now - self._told_at >= 1.0:
             self._told_at = now
             message = f"too many messages: at most {self.bucket.rate:g} a second; this one was dropped"
             self.offer(_error(message, "rate_limited"))
         return True
+
+    @property
+    def flooding(self) -> bool:
+        return self.refused > FLOOD_LIMIT
 
     def offer(self, message: str) -> None:
         if self.queue.full():
@@ -83,10 +95,29 @@ class Client:
 class Hub:
     """One bus subscription per process, fanned out to the clients each event is for."""
 
-    def __init__(self) -> None:
+    def __init__(self, rate: float = 20.0) -> None:
         self.clients: set[Client] = set()
         self.delivered = 0
         self._hello: dict[str | None, tuple[int, str]] = {}
+        #: Every connection of one address shares this rate (two tabs' worth), so a flooder gains
+        #: nothing by opening more connections or reconnecting.
+        self.addresses = RateLimiter(2 * rate)
+        #: Addresses closed for flooding, and until when they may not connect again.
+        self.barred: dict[str, float] = {}
+
+    def barred_for(self, address: str) -> float:
+        """Seconds until ``address`` may connect again (0: it may now)."""
+        until = self.barred.get(address, 0.0)
+        left = until - time.monotonic()
+        if left <= 0:
+            self.barred.pop(address, None)
+            return 0.0
+        return left
+
+    def bar(self, address: str) -> None:
+        if len(self.barred) >= 10_000:
+            self.barred.pop(next(iter(self.barred)))
+        self.barred[address] = time.monotonic() + FLOOD_COOLDOWN
 
     async def hello(self, server: Server, stream: str | None) -> str:
         """The encoded ``hello`` of a stream, built once for every client that connects before the next
@@ -205,9 +236,15 @@ async def _handle(server: Server, hub: Hub, client: Client, message: dict[str, A
 async def websocket_endpoint(websocket: WebSocket) -> None:
     server: Server = websocket.app.state.server
     hub: Hub = websocket.app.state.hub
+    address = websocket.client.host if websocket.client else ""
+    barred = hub.barred_for(address)
+    if barred > 0:  # refused at the handshake (HTTP 403), before any work is done for it
+        await websocket.close(code=1008, reason=f"too many messages: wait {barred:.0f} s")
+        return
     await websocket.accept()
     may_change = token_ok(server.settings.api_token, websocket.query_params.get("token"))
-    client = Client(websocket, server.settings.ws_queue_size, may_change, server.settings.ws_rate_limit)
+    rate = server.settings.ws_rate_limit
+    client = Client(websocket, server.settings.ws_queue_size, may_change, rate, address)
     client.offer(await hub.hello(server, None))
     hub.clients.add(client)
     sender = asyncio.create_task(_send_loop(client))
@@ -216,8 +253,9 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
             frame = await websocket.receive()
             if frame["type"] == "websocket.disconnect":
                 break
-            if client.over_rate():
-                if client.refused > FLOOD_LIMIT:
+            if client.over_rate(hub.addresses.wait(address)):
+                if client.flooding:
+                    hub.bar(address)
                     await websocket.close(code=1008, reason="too many messages")
                     break
                 continue

@@ -57,13 +57,15 @@ def run(
 
 
 def _serve(overrides: dict[str, object], insecure: bool) -> None:
-    import uvicorn
-
-    from aviator.api.app import create_app
     from aviator.cli.common import refuse_open_bind, setup_logging
 
     settings = settings_or_exit(**overrides)
     refuse_open_bind(settings.host, settings.api_token, insecure)
+    # The app (numpy, scipy, scikit-learn...) is imported only once the settings allow starting.
+    import uvicorn
+
+    from aviator.api.app import create_app
+
     setup_logging(settings.log_level)
     typer.echo(f"Aviator Predictor on http://{settings.host}:{settings.port}  (Ctrl-C stops it)")
     uvicorn.run(

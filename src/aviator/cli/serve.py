@@ -56,11 +56,14 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the API, the WebSocket and the dashboard; no simulator unless AVIATOR_SOURCE names it."""
+    settings = settings_or_exit()
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    refuse_open_bind(bind_host, settings.api_token, insecure)
     import uvicorn
 
     from aviator.store.db import normalize_url
 
-    settings = settings_or_exit()
     backend = normalize_url(settings.database_url).split(":", 1)[0]
     if workers > 1 and not backend.startswith("postgresql"):
         typer.echo(
@@ -74,9 +77,6 @@ def serve(
     if "source" not in settings.model_fields_set:
         os.environ["AVIATOR_SOURCE"] = "none"  # the workers read their settings from the environment
     _prepare_multiproc_dir()
-    bind_host = host or settings.host
-    bind_port = port or settings.port
-    refuse_open_bind(bind_host, settings.api_token, insecure)
     os.environ["AVIATOR_HOST"] = bind_host  # the workers serve the hosts of the address they bind
     source = os.environ.get("AVIATOR_SOURCE", settings.source)
     typer.echo(

@@ -120,7 +120,10 @@ class Engine:
         spans = self._spans
         if through != self.last_seq:
             spans = await asyncio.to_thread(self.store.stream_spans, through, record.id)
-        engine.learn_history(series, through, len(series) + 1, spans.get(record.id, (None, None)))
+        # The engine is not reachable by anyone else yet: its bulk learning (O(models x rounds), a
+        # fifth of a second for 1,000 rounds) runs off the event loop.
+        span = spans.get(record.id, (None, None))
+        await asyncio.to_thread(engine.learn_history, series, through, len(series) + 1, span)
         self.streams[record.name] = engine
         return engine
 
