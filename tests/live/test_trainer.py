@@ -158,3 +158,32 @@ def test_close_stops_a_training_still_running() -> None:
         return time.perf_counter() - before
 
     assert asyncio.run(scenario()) < 10
+
+
+def test_a_worker_that_dies_is_reported_in_words_and_the_next_training_gets_a_new_one(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    series = np.maximum(1.0, np.floor(97 / (1 - np.random.default_rng(4).random(200_000))) / 100)
+
+    async def scenario() -> tuple[TrainingReport, TrainingReport]:
+        trainer = Trainer(RetrainPolicy())
+        model = EnsembleModel()
+
+        async def load() -> FloatArray:
+            return series
+
+        training = asyncio.create_task(trainer.train_now(model, load))
+        while not getattr(trainer._executor, "_processes", None):  # the worker is being started
+            await asyncio.sleep(0.05)
+        for worker in list(trainer._executor._processes.values()):  # type: ignore[union-attr]
+            worker.kill()  # as a stop of the process group, or the kernel's OOM killer, would
+        killed = await training
+        again = await trainer.train_now(model, loader(simulate(400)))
+        await trainer.close()
+        return killed, again
+
+    with caplog.at_level("WARNING", logger="aviator.live.trainer"):
+        killed, again = asyncio.run(scenario())
+    assert killed.error == "the training's worker process ended before it finished"
+    assert "Traceback" not in caplog.text and "stopped: the training's worker" in caplog.text
+    assert again.error is None and again.rounds == 400

@@ -12,6 +12,7 @@ import multiprocessing
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -153,6 +154,11 @@ class Trainer:
                 if worker.is_alive():
                     worker.terminate()
 
+    def _drop_broken_pool(self) -> None:
+        if self._own_executor and self._executor is not None:
+            executor, self._executor = self._executor, None
+            executor.shutdown(wait=False, cancel_futures=True)
+
     def _lock(self, name: str) -> asyncio.Lock:
         return self._locks.setdefault(name, asyncio.Lock())
 
@@ -185,6 +191,16 @@ class Trainer:
                 self._attempted[name] = rounds  # a failure waits for new rounds before trying again
                 loop = asyncio.get_running_loop()
                 fitted = await loop.run_in_executor(self._pool(), type(model).train, series, model.params)
+            except BrokenProcessPool:
+                # The worker process ended under it (the server is stopping, or it was killed): the
+                # pool cannot be used again, so the next training starts a new one.
+                self._drop_broken_pool()
+                error = "the training's worker process ended before it finished"
+                logger.warning("training %s on %d rounds stopped: %s", name, rounds, error)
+                status.last_error = error
+                report = TrainingReport(
+                    name, rounds, time.perf_counter() - started, datetime.now(UTC), {}, error
+                )
             except Exception as exc:  # a failed training is reported, never fatal
                 logger.exception("training %s on %d rounds failed", name, rounds)
                 error = f"{type(exc).__name__}: {exc}"
