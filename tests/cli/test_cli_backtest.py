@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -87,3 +88,33 @@ def test_the_verdict_column_fits_80_columns() -> None:
     assert "worse than the house odds" in words  # the heuristic's verdict, wrapped but whole
     assert "the baseline: the house odds themselves" in words
     assert "Holm's correction" in flat
+
+
+def test_a_stored_stream_is_backtested_against_its_own_rtp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aviator.core.streams import Game, StreamKind, StreamSpec
+    from aviator.files.series import load_series
+    from aviator.store.db import connect, migrate
+    from aviator.store.repository import Store
+    from tests.support import rounds
+
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    engine = connect(url)
+    migrate(engine)
+    store = Store(engine)
+    store.ensure_stream(StreamSpec(name="stake", kind=StreamKind.IMPORT, game=Game.STAKE, rtp=0.99))
+    store.add_rounds(rounds([float(v) for v in load_series([SAMPLE]).values][:600], stream="stake"))
+    engine.dispose()
+    monkeypatch.setenv("AVIATOR_DATABASE_URL", url)
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(
+        _app(), ["backtest", "--stream", "stake", "--models", "house", "--json", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert report["rounds"] == 600 and report["settings"]["rtp"] == 0.99
+    unknown = CliRunner().invoke(_app(), ["backtest", "--stream", "nope"])
+    assert unknown.exit_code == 2 and "stake" in unknown.output  # names the streams there are
+    both = CliRunner().invoke(_app(), ["backtest", str(SAMPLE), "--stream", "stake"])
+    assert both.exit_code == 2 and "one of them" in both.output

@@ -108,7 +108,9 @@ def render(report: BacktestReport, console: Console, target: float) -> None:
 
 
 def backtest(
-    files: Annotated[list[Path], typer.Argument(help="Round files (CSV/JSON) to backtest on.")],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Round files (CSV/JSON) to backtest on.", show_default=False)
+    ] = None,
     models: Annotated[
         str, typer.Option("--models", help="Comma-separated model names (default: all registered).")
     ] = "",
@@ -127,8 +129,17 @@ def backtest(
     ] = 0,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here.")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Draw the calibration plot (PNG) here.")] = None,
-    rtp: Annotated[float, typer.Option("--rtp", min=0.5, max=1.0, help="Return to player c.")] = 0.97,
+    rtp: Annotated[
+        float | None,
+        typer.Option(
+            "--rtp", min=0.5, max=1.0, help="Return to player c (default 0.97, or the stored stream's)."
+        ),
+    ] = None,
     target: Annotated[float, typer.Option("--target", min=1.01, help="Cash-out target for hits.")] = 2.0,
+    stream: Annotated[
+        str | None,
+        typer.Option("--stream", help="Backtest a stored stream (AVIATOR_DATABASE_URL) instead of files."),
+    ] = None,
 ) -> None:
     """Walk-forward backtest: every model scored against the house odds, with skill and a verdict."""
     from rich.console import Console
@@ -143,12 +154,23 @@ def backtest(
     if not console.is_terminal:  # files and pipes get the whole table unwrapped
         console.width = max(console.width, 160)
     names = [name.strip() for name in models.split(",") if name.strip()]
+    files = files or []
+    if bool(files) == (stream is not None):
+        raise typer.BadParameter("give round FILES or --stream S (one of them)", param_hint="'FILES'")
     missing = [str(path) for path in files if not path.is_file()]
     if missing:
         raise typer.BadParameter(f"no such file: {', '.join(missing)}", param_hint="'FILES'")
-    series = load_series(files, console)
+    if stream is not None:
+        from aviator.cli.common import settings_or_exit
+        from aviator.cli.stored import read_stream
+
+        stored = read_stream(stream, settings_or_exit().database_url)
+        series, rtp = stored.values, rtp if rtp is not None else stored.rtp
+    else:
+        series, rtp = load_series(files, console), rtp if rtp is not None else 0.97
     if len(series) == 0:
-        console.print("[red]no usable rounds in the files[/red]")
+        where = f"stream {stream!r}" if stream is not None else "the files"
+        console.print(f"[red]no usable rounds in {where}[/red]")
         raise typer.Exit(1)
     err = Console(stderr=True)
     with Progress(
