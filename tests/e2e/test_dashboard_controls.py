@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import wait_js
 
 if TYPE_CHECKING:
-    from tests.e2e.conftest import Server
+    from tests.e2e.conftest import OpenDashboard, Server
 
 
 def test_switching_the_model_shows_its_forecast_and_skill(page: Page, server: Server) -> None:
@@ -67,3 +67,19 @@ def test_a_setting_changed_elsewhere_reaches_the_form(page: Page, server: Server
     assert response.status_code == 200
     expect(page.locator("#set-rtp")).to_have_value("0.99")
     expect(page.locator("#set-auto-train")).not_to_be_checked()
+
+
+def test_two_viewers_watch_different_models_at_once(open_dashboard: OpenDashboard, server: Server) -> None:
+    first, second = open_dashboard(server), open_dashboard(server)
+    first.select_option("#model-select", "empirical")
+    second.select_option("#model-select", "online")
+    expect(first.locator("#pred-model")).to_have_text("empirical")
+    expect(second.locator("#pred-model")).to_have_text("online")
+    # A new round reaches both: each keeps its own model's forecast for the next one.
+    seen = "() => Number((document.getElementById('pred-meta').textContent.match(/#(\\d+)/) || [0, 0])[1])"
+    before = max(int(tab.evaluate(seen)) for tab in (first, second))
+    for tab in (first, second):
+        wait_js(tab, f"before => ({seen})() > before", before)
+    expect(first.locator("#pred-model")).to_have_text("empirical")
+    expect(second.locator("#pred-model")).to_have_text("online")
+    assert httpx.get(f"{server.url}/api/settings").json()["model"] == "house"
