@@ -4,6 +4,7 @@ no acknowledged round lost, bad items never sinking a batch."""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -247,6 +248,21 @@ def test_a_deleted_database_file_is_noticed_and_no_write_is_acknowledged(tmp_pat
         assert client.get("/api/ready").status_code == 503
         assert client.get("/api/health").status_code == 200  # alive, but not ready
         assert "deleted" in (client.get("/api/status").json()["store_error"] or "")
+
+
+def test_a_disk_nearly_full_makes_the_store_not_ready(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A probe row still fits on a nearly full disk; the next batch may not: not ready, and why.
+    assert client.get("/api/ready").status_code == 200
+    usage = shutil.disk_usage(".")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage._replace(free=3_000_000))
+    answer = client.get("/api/ready")
+    assert answer.status_code == 503 and answer.json()["code"] == "disk_full"
+    assert "3.0 MB free" in answer.json()["detail"]
+    assert client.get("/api/health").status_code == 200  # alive, but not ready
+    monkeypatch.undo()
+    assert client.get("/api/ready").status_code == 200
 
 
 def test_a_store_failure_is_a_503_with_its_reason_and_clears_on_recovery(

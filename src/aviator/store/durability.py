@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from aviator.core.errors import StoreUnavailable
+
+#: Below this much free space on the database file's disk the store is not ready: the next batch
+#: may not fit (a 10,000-round batch with its predictions takes a few MB), though a probe row does.
+MIN_FREE_BYTES = 16 * 1024 * 1024
 
 
 class FileGuard:
@@ -50,6 +55,18 @@ class FileGuard:
                 f"the database file {self.path} was replaced while the server ran: writes cannot be made "
                 "durable, so none is accepted; restart the server",
                 "store_file_replaced",
+            )
+
+    def check_space(self) -> None:
+        """StoreUnavailable when the database file's disk has less than ``MIN_FREE_BYTES`` free."""
+        if self.path is None:
+            return
+        free = shutil.disk_usage(self.path.parent).free
+        if free < MIN_FREE_BYTES:
+            raise StoreUnavailable(
+                f"the disk of {self.path} has {free / 1e6:.1f} MB free (less than "
+                f"{MIN_FREE_BYTES / 1e6:.0f} MB): the next writes may not fit; free some space",
+                "disk_full",
             )
 
 

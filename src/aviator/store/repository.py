@@ -309,6 +309,7 @@ class Store(SessionData):
         """A real write and read of the store (readiness); StoreUnavailable says why it failed."""
         with durable_write("the readiness probe"):
             self.file_guard.check()
+            self.file_guard.check_space()
             stamp = utcnow().isoformat()
             self.set_state(StateKey.READY_PROBE, stamp)
             if self.get_state(StateKey.READY_PROBE) != stamp:
