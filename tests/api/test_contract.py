@@ -3,11 +3,16 @@ every event is built from its payload model, and the schemas are published."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from aviator.core.rounds import StoredRound
@@ -117,3 +122,27 @@ def test_websocket_errors_carry_a_code_and_keep_the_connection(client: TestClien
         event = ws.receive_json()
         while event["type"] != "pong":
             event = ws.receive_json()
+
+
+def test_no_route_or_dependency_runs_in_the_thread_pool(client: TestClient) -> None:
+    # FastAPI runs a plain function in its thread pool: a thread hop per call per request (four per
+    # /api/status once, a third of its cost). Blocking work goes to asyncio.to_thread explicitly.
+    def dependencies(dependant: Dependant) -> Iterator[Dependant]:
+        for sub in dependant.dependencies:
+            yield sub
+            yield from dependencies(sub)
+
+    def api_routes(routes: list[Any]) -> Iterator[APIRoute]:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                yield route
+            inner = getattr(route, "original_router", route)  # an included router (FastAPI >= 0.16x)
+            if inner is not route or hasattr(route, "routes"):
+                yield from api_routes(list(getattr(inner, "routes", [])))
+
+    routes = list(api_routes(client.app.routes))  # type: ignore[attr-defined]
+    assert len(routes) > 20
+    for route in routes:
+        assert inspect.iscoroutinefunction(route.endpoint), f"{route.path}: {route.endpoint.__name__}"
+        for sub in dependencies(route.dependant):
+            assert sub.call is None or inspect.iscoroutinefunction(sub.call), f"{route.path}: {sub.call}"

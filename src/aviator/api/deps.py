@@ -12,13 +12,16 @@ from aviator.core.errors import Unauthorized
 from aviator.live.session import Session
 
 
-def get_server(request: Request) -> Server:
+# The dependencies are coroutines: FastAPI runs a plain function in its thread pool, a thread hop
+# per dependency per request that cost more than the whole status answer.
+async def get_server(request: Request) -> Server:
     server: Server = request.app.state.server
     return server
 
 
-def get_session(request: Request) -> Session:
-    return get_server(request).session
+async def get_session(request: Request) -> Session:
+    server: Server = request.app.state.server
+    return server.session
 
 
 ServerDep = Annotated[Server, Depends(get_server)]
@@ -39,7 +42,7 @@ def bearer(authorization: str | None, x_api_token: str | None) -> str | None:
     return x_api_token
 
 
-def require_token(
+async def require_token(
     server: ServerDep,
     authorization: Annotated[str | None, Header()] = None,
     x_api_token: Annotated[str | None, Header()] = None,
