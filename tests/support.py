@@ -6,9 +6,10 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from aviator.core.rounds import Round
-from aviator.core.streams import StreamKind, StreamSpec
+from aviator.core.streams import Game, StreamKind, StreamSpec
 from aviator.store.repository import Store, StreamRecord
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
@@ -63,3 +64,19 @@ def rounds(values: Sequence[float], start: int = 0, stream: str = "t") -> list[R
         )
         for i, v in enumerate(values)
     ]
+
+
+def stored_stream(
+    path: Path, name: str, values: Sequence[float], game: Game = Game.AVIATOR, rtp: float = 0.97
+) -> str:
+    """A migrated SQLite store at ``path`` holding ``values`` as stream ``name``; returns its URL."""
+    from aviator.store.db import connect, migrate
+
+    url = f"sqlite:///{path}"
+    engine = connect(url)
+    migrate(engine)
+    store = Store(engine)
+    store.ensure_stream(StreamSpec(name=name, kind=StreamKind.IMPORT, game=game, rtp=rtp))
+    store.add_rounds(rounds(values, stream=name))
+    engine.dispose()
+    return url

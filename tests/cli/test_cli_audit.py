@@ -136,19 +136,10 @@ def test_without_matplotlib_the_report_says_which_extra_to_install(
 def test_a_stored_stream_is_audited_against_its_own_rtp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aviator.core.streams import Game, StreamKind, StreamSpec
     from aviator.files.series import load_series
-    from aviator.store.db import connect, migrate
-    from aviator.store.repository import Store
-    from tests.support import rounds
+    from tests.support import stored_stream
 
-    url = f"sqlite:///{tmp_path / 'a.db'}"
-    engine = connect(url)
-    migrate(engine)
-    store = Store(engine)
-    store.ensure_stream(StreamSpec(name="sample", kind=StreamKind.IMPORT, game=Game.AVIATOR, rtp=0.97))
-    store.add_rounds(rounds([float(v) for v in load_series([SAMPLE]).values], stream="sample"))
-    engine.dispose()
+    url = stored_stream(tmp_path / "a.db", "sample", [float(v) for v in load_series([SAMPLE]).values])
     monkeypatch.setenv("AVIATOR_DATABASE_URL", url)
     out = tmp_path / "audit.json"
     result = _run("--stream", "sample", "--json", str(out))

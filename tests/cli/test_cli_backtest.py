@@ -93,19 +93,12 @@ def test_the_verdict_column_fits_80_columns() -> None:
 def test_a_stored_stream_is_backtested_against_its_own_rtp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aviator.core.streams import Game, StreamKind, StreamSpec
+    from aviator.core.streams import Game
     from aviator.files.series import load_series
-    from aviator.store.db import connect, migrate
-    from aviator.store.repository import Store
-    from tests.support import rounds
+    from tests.support import stored_stream
 
-    url = f"sqlite:///{tmp_path / 'b.db'}"
-    engine = connect(url)
-    migrate(engine)
-    store = Store(engine)
-    store.ensure_stream(StreamSpec(name="stake", kind=StreamKind.IMPORT, game=Game.STAKE, rtp=0.99))
-    store.add_rounds(rounds([float(v) for v in load_series([SAMPLE]).values][:600], stream="stake"))
-    engine.dispose()
+    values = [float(v) for v in load_series([SAMPLE]).values][:600]
+    url = stored_stream(tmp_path / "b.db", "stake", values, Game.STAKE, 0.99)
     monkeypatch.setenv("AVIATOR_DATABASE_URL", url)
     out = tmp_path / "r.json"
     result = CliRunner().invoke(

@@ -137,19 +137,10 @@ def test_the_command_is_registered_and_its_module_imports_only_typer_at_its_top(
 
 
 def _stored(tmp_path: Path) -> str:
-    from aviator.core.streams import Game, StreamKind, StreamSpec
-    from aviator.store.db import connect, migrate
-    from aviator.store.repository import Store
-    from tests.support import rounds
+    from aviator.core.streams import Game
+    from tests.support import stored_stream
 
-    url = f"sqlite:///{tmp_path / 'a.db'}"
-    engine = connect(url)
-    migrate(engine)
-    store = Store(engine)
-    store.ensure_stream(StreamSpec(name="bust", kind=StreamKind.IMPORT, game=Game.BUSTABIT, rtp=0.99))
-    store.add_rounds(rounds([1.0, 2.5, 1.3, 7.0, 1.9] * 40, stream="bust"))
-    engine.dispose()
-    return url
+    return stored_stream(tmp_path / "a.db", "bust", [1.0, 2.5, 1.3, 7.0, 1.9] * 40, Game.BUSTABIT, 0.99)
 
 
 def test_replay_on_a_stored_stream_uses_its_rounds_and_its_rtp(
