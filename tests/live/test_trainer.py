@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -187,3 +189,21 @@ def test_a_worker_that_dies_is_reported_in_words_and_the_next_training_gets_a_ne
     assert killed.error == "the training's worker process ended before it finished"
     assert "Traceback" not in caplog.text and "stopped: the training's worker" in caplog.text
     assert again.error is None and again.rounds == 400
+
+
+def _ignore_sigterm(ready: Any) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    ready.set()
+    time.sleep(60)
+
+
+def test_a_worker_that_ignores_sigterm_is_killed() -> None:
+    from aviator.live.trainer import _stop
+
+    context = multiprocessing.get_context("spawn")
+    ready = context.Event()
+    worker = context.Process(target=_ignore_sigterm, args=(ready,))
+    worker.start()
+    assert ready.wait(30)
+    _stop([worker], grace=0.5)
+    assert not worker.is_alive() and worker.exitcode == -signal.SIGKILL

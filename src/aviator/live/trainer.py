@@ -150,9 +150,7 @@ class Trainer:
             # workers at exit): its result is not wanted any more, so stop the worker now.
             workers = list(getattr(executor, "_processes", {}).values())
             executor.shutdown(wait=False, cancel_futures=True)
-            for worker in workers:
-                if worker.is_alive():
-                    worker.terminate()
+            await asyncio.to_thread(_stop, workers)
 
     def _drop_broken_pool(self) -> None:
         if self._own_executor and self._executor is not None:
@@ -223,3 +221,17 @@ class Trainer:
                 except Exception:
                     logger.exception("on_trained callback failed for %s", name)
             return report
+
+
+def _stop(workers: list[multiprocessing.process.BaseProcess], grace: float = 2.0) -> None:
+    """SIGTERM, and SIGKILL for a worker still there after ``grace`` seconds (a signal mask or an
+    ignored SIGTERM inherited from whatever started it would otherwise keep it alive)."""
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+    for worker in workers:
+        worker.join(grace)
+        if worker.is_alive():
+            logger.warning("training worker %s ignored SIGTERM: killing it", worker.pid)
+            worker.kill()
+            worker.join(grace)
