@@ -12,6 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 
+from tests.support import wait_until
+
 
 def _fail(message: str) -> Any:
     def failing(*args: Any, **kwargs: Any) -> Any:
@@ -60,8 +62,14 @@ def test_the_status_says_the_store_cannot_be_read_instead_of_failing(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert client.post("/api/rounds", json={"multiplier": 2.0}).status_code == 200
-    assert client.get("/api/status").json()["prediction_history"]
-    store = client.app.state.server.store  # type: ignore[attr-defined]
+    server = client.app.state.server  # type: ignore[attr-defined]
+
+    def scored() -> bool:  # the engine scores the round in the background
+        server.shared_answers.clear()
+        return bool(client.get("/api/status").json()["prediction_history"])
+
+    wait_until(scored, what="the posted round's predictions in the status")
+    store = server.store
     monkeypatch.setattr(store, "recent_predictions", _fail("server closed the connection unexpectedly"))
     monkeypatch.setattr(store, "streams", _fail("server closed the connection unexpectedly"))
     client.app.state.server.shared_answers.clear()  # type: ignore[attr-defined]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from fastapi.testclient import TestClient
+
+from tests.support import wait_until
 
 
 def _feed(client: TestClient, n: int) -> None:
@@ -55,7 +58,16 @@ def test_train_refuses_with_too_few_rounds_then_trains(client: TestClient) -> No
 
 def test_status_has_the_design_fields(client: TestClient) -> None:
     _feed(client, 3)
-    body = client.get("/api/status").json()
+    server = client.app.state.server  # type: ignore[attr-defined]
+
+    def status() -> dict[str, Any]:
+        server.shared_answers.clear()  # a fresh answer, not the one shared for half a second
+        answer: dict[str, Any] = client.get("/api/status").json()
+        return answer
+
+    # The scored predictions are stored just after the rounds are counted.
+    wait_until(lambda: len(status()["prediction_history"]) == 3, what="three scored predictions")
+    body = status()
     for key in (
         "model_trained",
         "model_accuracy",
