@@ -1,29 +1,15 @@
 // Responsible play: the compact bar's "limits and help" dialog, the cost of play by the game's odds (and
 // by the last strategy test), and the reality check: an unobtrusive reminder of the time spent every N
 // minutes, off by default, kept in this browser. Never a countdown, never a hint about the next round.
-import { $, fmtMoney, fmtPct, isNum } from "./util.js";
+import { $, fmtMoney, fmtPct, isNum, readStored, writeStored } from "./util.js";
 import { costWords } from "./words.js";
 
 const KEY = "aviator.care";
 const openedAt = Date.now();
 let timer = null;
 
-function load() {
-  try {
-    const saved = JSON.parse(localStorage.getItem(KEY) || "{}");
-    return saved && typeof saved === "object" ? saved : {};
-  } catch {
-    return {};
-  }
-}
-
-function save(settings) {
-  try {
-    localStorage.setItem(KEY, JSON.stringify(settings));
-  } catch {
-    /* storage may be disabled: the choice then lasts until the page closes */
-  }
-}
+const load = () => readStored(KEY);
+const save = (settings) => writeStored(KEY, settings);
 
 function minutesText(minutes) {
   if (minutes < 60) return `${minutes} minute${minutes === 1 ? "" : "s"}`;

@@ -134,3 +134,22 @@ export function humanize(key) {
   const s = String(key).replace(/[_-]+/g, " ").trim();
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** What this browser kept under `key` (an object; empty when nothing, or storage is disabled). */
+export function readStored(key) {
+  try {
+    const saved = JSON.parse(localStorage.getItem(key) || "{}");
+    return saved && typeof saved === "object" ? saved : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Keep `value` under `key` in this browser (when storage is disabled it lasts until the page closes). */
+export function writeStored(key, value) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    /* storage may be disabled */
+  }
+}

@@ -1,26 +1,15 @@
 // What this viewer looks at (its stream, model and target: its own, kept in this browser), and the
 // curve arithmetic that reads any model's forecast at the viewer's target.
 
+import { readStored, writeStored } from "./util.js";
+
 const KEY = "aviator.viewer";
 
-function load() {
-  try {
-    const saved = JSON.parse(localStorage.getItem(KEY) || "{}");
-    return saved && typeof saved === "object" ? saved : {};
-  } catch {
-    return {};
-  }
-}
-
-export const viewer = { stream: null, model: null, target: null, ...load() };
+export const viewer = { stream: null, model: null, target: null, ...readStored(KEY) };
 
 export function saveViewer(changes) {
   Object.assign(viewer, changes);
-  try {
-    localStorage.setItem(KEY, JSON.stringify(viewer));
-  } catch {
-    /* storage may be disabled: the choice then lasts until the page closes */
-  }
+  writeStored(KEY, viewer);
 }
 
 /**
